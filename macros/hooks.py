@@ -1,0 +1,51 @@
+"""MkDocs hooks: one page per cause, the Causes navigation section, and the kb.json export.
+
+Loaded by path from mkdocs.yml (`hooks:`), so the project root is put on sys.path first.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.structure.files import File  # noqa: E402
+
+from macros.kb.export import export_files  # noqa: E402
+from macros.kb.urls import source_of  # noqa: E402
+from macros.site import current_kb  # noqa: E402
+
+CAUSES_SECTION = "Causes"
+
+
+def on_config(config):
+    """Load the KB (failing the build on any problem) and list every cause under Causes."""
+    kb = current_kb()
+    nav = config.nav or []
+    for i, item in enumerate(nav):
+        if isinstance(item, dict) and CAUSES_SECTION in item:
+            index = item[CAUSES_SECTION]
+            # Keep only the hand-written index page, so a rebuild never lists a cause twice.
+            index = [page for page in (index if isinstance(index, list) else [index]) if isinstance(page, str)]
+            pages = [{c.title: source_of(c)[0]} for c in kb.causes]
+            nav[i] = {CAUSES_SECTION: index + pages}
+    return config
+
+
+def on_files(files, config):
+    """Add a generated page per cause (a stub calling the cause_page macro) and the kb.json export."""
+    kb = current_kb()
+    for cause in kb.causes:
+        src = source_of(cause)[0]
+        content = (f"---\ntitle: {_yaml_text(cause.title)}\ndescription: {_yaml_text(cause.summary)}\n---\n\n"
+                   f'{{{{ cause_page("{cause.id}") }}}}\n')
+        files.append(File.generated(config, src, content=content))
+    for name, text in export_files(kb, config.site_url or "").items():
+        files.append(File.generated(config, name, content=text))
+    return files
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

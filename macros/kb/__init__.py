@@ -1,0 +1,74 @@
+"""The cortisone-kb core: load, validate and link the knowledge base. No mkdocs here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .build import build_model
+from .load import Document, parse_file
+from .model import KnowledgeBase
+from .problems import KbError, Problem
+from .validate import check_causes, check_links, check_orphans, check_schema, check_text, index_ids
+
+KB_DIR = Path(__file__).resolve().parents[2] / "kb"
+
+# The files of the KB besides causes/, and the schema each follows.
+SINGLE_FILES = {"meta.yaml": "meta", "faq.yaml": "faq", "approach.yaml": "approach",
+                "alternatives.yaml": "alternatives", "conditions.yaml": "conditions",
+                "regions.yaml": "regions", "glossary.yaml": "glossary", "references.yaml": "references"}
+
+__all__ = ["KB_DIR", "KbError", "KnowledgeBase", "Problem", "load_kb", "validate_kb"]
+
+
+def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    label_root = kb_dir.parent
+    files, problems = [], []
+    for name, kind in SINGLE_FILES.items():
+        path = kb_dir / name
+        if path.is_file():
+            files.append((path, kind))
+        else:
+            problems.append(Problem(str((kb_dir / name).relative_to(label_root)), 1, "is missing: the KB needs this file"))
+    for path in sorted((kb_dir / "causes").glob("*")):
+        if path.suffix == ".yaml":
+            files.append((path, "cause"))
+        elif path.is_file() and not path.name.startswith("."):
+            problems.append(Problem(str(path.relative_to(label_root)), 1, "is not a .yaml file: cause files must end in .yaml"))
+    known = set(SINGLE_FILES) | {"causes", "schema", "README.md"}
+    for path in sorted(kb_dir.iterdir()):
+        if path.name not in known and not path.name.startswith("."):
+            problems.append(Problem(str(path.relative_to(label_root)), 1,
+                                    f"is not a KB file: expected one of {', '.join(sorted(SINGLE_FILES))} or causes/<id>.yaml"))
+    return files, problems
+
+
+def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[Problem]]:
+    """Parse and check every KB file; return the documents and every problem found."""
+    kb_dir = Path(kb_dir).resolve()
+    files, problems = _kb_files(kb_dir)
+    parsed: list[tuple[Document, str]] = []
+    for path, kind in files:
+        doc, file_problems = parse_file(path, str(path.relative_to(kb_dir.parent)))
+        problems.extend(file_problems)
+        if doc is not None:
+            parsed.append((doc, kind))
+            problems.extend(check_schema(doc, kind))
+            problems.extend(check_text(doc))
+    index, duplicates = index_ids(parsed)
+    problems.extend(duplicates)
+    problems.extend(check_links(parsed, index))
+    problems.extend(check_causes(parsed))
+    problems.extend(check_orphans(parsed))
+    if not any(kind == "cause" for _d, kind in parsed):
+        problems.append(Problem(str((kb_dir / "causes").relative_to(kb_dir.parent)), 1, "holds no cause: add at least one causes/<id>.yaml"))
+    docs: dict[str, list[Document]] = {}
+    for doc, kind in parsed:
+        docs.setdefault(kind, []).append(doc)
+    return docs, sorted(set(problems))
+
+
+def load_kb(kb_dir: Path = KB_DIR) -> KnowledgeBase:
+    """Load the KB, or raise KbError listing every problem as `file:line: message`."""
+    docs, problems = validate_kb(kb_dir)
+    if problems:
+        raise KbError(problems)
+    return build_model(docs)

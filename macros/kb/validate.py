@@ -1,0 +1,285 @@
+"""Check parsed KB documents: each against its JSON Schema, then across files.
+
+Every check yields `Problem`s; nothing stops at the first one, so an author sees all of
+them at once.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .load import Document
+from .problems import Problem
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
+
+# Text must never carry markup that a browser would run or render as HTML.
+RAW_HTML = re.compile(r"<\s*[A-Za-z/!?]")
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+
+
+@cache
+def schema_validator(kind: str) -> jsonschema.protocols.Validator:
+    """The validator for one entry kind, built from kb/schema/<kind>.schema.json."""
+    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def check_schema(doc: Document, kind: str) -> Iterator[Problem]:
+    """Yield one problem per schema violation, phrased for an author."""
+    for error in schema_validator(kind).iter_errors(doc.data):
+        yield from _explain(doc, error)
+
+
+def _where(doc: Document, path: tuple) -> str:
+    """Name the entry that holds path, e.g. "facet 'referred-pain': "."""
+    names = []
+    for depth in range(len(path), -1, -1):
+        node = _get(doc.data, path[:depth])
+        if isinstance(node, dict) and isinstance(node.get("id"), str) and depth:
+            parent_key = next((p for p in reversed(path[:depth]) if isinstance(p, str)), "")
+            kind = {"facets": "facet", "checks": "check"}.get(parent_key, "entry")
+            names.append(f"{kind} '{node['id']}'")
+            break
+    return (names[0] + ": ") if names else ""
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _field(path: tuple) -> str:
+    key = next((p for p in reversed(path) if isinstance(p, str)), None)
+    return f"'{key}'" if key else "the file"
+
+
+TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of keys to values",
+              "integer": "a whole number", "null": "empty"}
+
+
+def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    where = _where(doc, path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(allowed), key=str):
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+            yield Problem(doc.label, doc.key_line(path + (key,)), f"{where}unknown key '{key}'{suggestion}")
+        return
+    line = doc.line(path)
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        name = missing.group(1) if missing else error.message
+        yield Problem(doc.label, line, f"{where}missing required field '{name}'")
+    elif kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
+        yield Problem(doc.label, line, f"{where}{_field(path)} must be {wanted}, not {_describe(error.instance)}")
+    elif kind == "pattern" and error.validator_value == ID_PATTERN:
+        yield Problem(doc.label, line, f"{where}id {error.instance!r} must be kebab-case: lower-case letters, digits and single hyphens")
+    elif kind == "pattern":
+        yield Problem(doc.label, line, f"{where}{_field(path)} {error.instance!r} does not have the required form ({error.validator_value})")
+    elif kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        yield Problem(doc.label, line, f"{where}{_field(path)} must be one of: {choices} (got {error.instance!r})")
+    elif kind == "minItems":
+        yield Problem(doc.label, line, f"{where}{_field(path)} must have at least {error.validator_value} item(s)")
+    elif kind == "maxItems":
+        yield Problem(doc.label, line, f"{where}{_field(path)} must have at most {error.validator_value} item(s)")
+    elif kind == "maxLength":
+        yield Problem(doc.label, line, f"{where}{_field(path)} is too long: {len(error.instance)} characters, at most {error.validator_value}")
+    elif kind == "minLength":
+        yield Problem(doc.label, line, f"{where}{_field(path)} must not be empty")
+    elif kind == "uniqueItems":
+        yield Problem(doc.label, line, f"{where}{_field(path)} lists the same item twice")
+    else:
+        yield Problem(doc.label, line, f"{where}{_field(path)}: {error.message}")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def check_text(doc: Document) -> Iterator[Problem]:
+    """Reject raw HTML and script URLs in any text value."""
+    for path, value in _strings(doc.data, ()):
+        if RAW_HTML.search(value):
+            found = RAW_HTML.search(value).group(0)
+            yield Problem(doc.label, doc.line(path), f"{_where(doc, path)}{_field(path)} contains raw HTML ({found!r}...): write plain Markdown text")
+        elif SCRIPT_URL.search(value):
+            yield Problem(doc.label, doc.line(path), f"{_where(doc, path)}{_field(path)} contains a script URL: links are not allowed in KB text")
+
+
+def _strings(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
+
+
+# --- cross-references -------------------------------------------------------------
+
+class Index:
+    """Every id in the KB, with its kind and where it is defined."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, str] = {}
+        self.places: dict[str, tuple[Document, tuple]] = {}
+
+    def add(self, doc: Document, path: tuple, kind: str) -> Iterator[Problem]:
+        entry_id = _get(doc.data, path + ("id",))
+        if not isinstance(entry_id, str):
+            return
+        if entry_id in self.kinds:
+            first_doc, first_path = self.places[entry_id]
+            first = f"{first_doc.label}:{first_doc.line(first_path + ('id',))}"
+            yield Problem(doc.label, doc.line(path + ("id",)),
+                          f"duplicate id '{entry_id}': already used by a {self.kinds[entry_id]} at {first}")
+            return
+        self.kinds[entry_id] = kind
+        self.places[entry_id] = (doc, path)
+
+
+# Which list fields hold references, and to what kind of entry.
+LINKS = {
+    "cause": {"related": "facet", "conditions": "condition", "regions": "region", "references": "reference"},
+    "faq": {"causes": "cause", "facets": "facet", "references": "reference"},
+    "approach": {"causes": "cause", "references": "reference"},
+    "alternatives": {"facets": "facet", "references": "reference"},
+}
+
+
+def entries(doc: Document, kind: str) -> Iterator[tuple[tuple, dict]]:
+    """Yield (path, entry) for each entry of a document, facets and checks included."""
+    if kind == "cause":
+        if isinstance(doc.data, dict):
+            yield (), doc.data
+            for i, facet in enumerate(_list(doc.data.get("facets"))):
+                if isinstance(facet, dict):
+                    yield ("facets", i), facet
+                    for j, check in enumerate(_list(facet.get("checks"))):
+                        if isinstance(check, dict):
+                            yield ("facets", i, "checks", j), check
+        return
+    if kind == "meta":
+        return
+    for i, entry in enumerate(_list(doc.data)):
+        if isinstance(entry, dict):
+            yield (i,), entry
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+ENTRY_KIND = {"cause": "cause", "faq": "FAQ entry", "approach": "approach step",
+              "alternatives": "alternative treatment", "conditions": "condition", "regions": "region",
+              "glossary": "glossary term", "references": "reference"}
+
+
+def index_ids(docs: Iterable[tuple[Document, str]]) -> tuple[Index, list[Problem]]:
+    """Collect every id, reporting duplicates across the whole KB."""
+    index, problems = Index(), []
+    for doc, kind in docs:
+        for path, _entry in entries(doc, kind):
+            sub = {0: ENTRY_KIND.get(kind, kind), 2: "facet", 4: "check"}[len(path)] if kind == "cause" else ENTRY_KIND.get(kind, kind)
+            problems.extend(index.add(doc, path, sub))
+    return index, problems
+
+
+def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Problem]:
+    """Every id a list field names must exist and be of the right kind."""
+    for doc, kind in docs:
+        for path, entry in entries(doc, kind):
+            fields = LINKS.get(kind, {})
+            for name, target in fields.items():
+                for i, ref in enumerate(_list(entry.get(name))):
+                    if not isinstance(ref, str):
+                        continue
+                    where = _where(doc, path + (name, i))
+                    line = doc.line(path + (name, i))
+                    found = index.kinds.get(ref)
+                    target_name = ENTRY_KIND.get(target, target)
+                    if found is None:
+                        hint = difflib.get_close_matches(ref, [k for k, v in index.kinds.items() if v == target_name], n=1)
+                        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+                        yield Problem(doc.label, line, f"{where}{target_name} '{ref}' does not exist{suggestion}")
+                    elif found != target_name:
+                        yield Problem(doc.label, line, f"{where}'{name}' must name a {target_name}, but '{ref}' is a {found}")
+                    elif name == "related" and ref == entry.get("id"):
+                        yield Problem(doc.label, line, f"{where}a facet cannot be related to itself")
+
+
+def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
+    """A cause file is named by its id, and no two causes share an order."""
+    orders: dict[int, str] = {}
+    for doc, kind in docs:
+        if kind != "cause" or not isinstance(doc.data, dict):
+            continue
+        cause_id, order = doc.data.get("id"), doc.data.get("order")
+        if isinstance(cause_id, str) and doc.path.stem != cause_id:
+            yield Problem(doc.label, doc.line(("id",)), f"cause id '{cause_id}' must match its file name ('{doc.path.stem}.yaml')")
+        if isinstance(order, int) and not isinstance(order, bool):
+            if order in orders:
+                yield Problem(doc.label, doc.line(("order",)), f"order {order} is already used by cause '{orders[order]}'")
+            else:
+                orders[order] = str(cause_id)
+
+
+def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
+    """Conditions, regions and references must be used; glossary terms must appear in text."""
+    used: dict[str, set[str]] = {"conditions": set(), "regions": set(), "references": set()}
+    text: list[str] = []
+    for doc, kind in docs:
+        for path, entry in entries(doc, kind):
+            for name in used:
+                used[name].update(r for r in _list(entry.get(name)) if isinstance(r, str))
+        if kind not in ("glossary", "conditions", "regions", "references", "meta"):
+            text.extend(value for _p, value in _strings(doc.data, ()))
+    corpus = " ".join(text).lower()
+    for doc, kind in docs:
+        if kind in used:
+            noun = ENTRY_KIND[kind]
+            for path, entry in entries(doc, kind):
+                if isinstance(entry.get("id"), str) and entry["id"] not in used[kind]:
+                    verb = "cited" if kind == "references" else "used"
+                    yield Problem(doc.label, doc.line(path + ("id",)), f"{noun} '{entry['id']}' is not {verb} by any entry: use it or remove it")
+        elif kind == "glossary":
+            for path, entry in entries(doc, kind):
+                words = [entry.get("term")] + _list(entry.get("synonyms"))
+                if not any(isinstance(w, str) and _mentions(corpus, w) for w in words):
+                    yield Problem(doc.label, doc.line(path + ("id",)), f"glossary term '{entry.get('id')}' does not appear in any entry's text: use it or remove it")
+
+
+def _mentions(corpus: str, word: str) -> bool:
+    return re.search(r"\b" + re.escape(word.lower()) + r"\b", corpus) is not None

@@ -1,0 +1,68 @@
+"""Jinja partials that draw KB entries as Markdown for a page. Python passes data; templates draw."""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import jinja2
+
+from .kb.model import KnowledgeBase, Reference
+from .kb.urls import link_from, url_of
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+EVIDENCE_LABELS = {
+    "supported": "Supported by cited evidence",
+    "mixed": "Evidence is mixed",
+    "expert-opinion": "Expert opinion",
+    "doubtful": "Doubtful",
+}
+
+
+class Renderer:
+    """Renders the partials in macros/templates for one KB."""
+
+    def __init__(self, kb: KnowledgeBase, site_url: str = ""):
+        self.kb = kb
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, url_of=url_of, site_url=site_url)
+        self.env.filters["label"] = label
+        self.env.filters["short_cite"] = short_cite
+        self.env.globals["cited_by"] = lambda ref: cited_by(kb, ref)
+
+    def render(self, template: str, page_src: str, **context: object) -> str:
+        """Render one partial for the page whose source path is page_src."""
+        def href(entry: object) -> str:
+            return link_from(page_src, entry)
+
+        def page_href(src: str) -> str:
+            return posixpath.relpath(src, posixpath.dirname(page_src) or ".")
+
+        return self.env.get_template(template).render(href=href, page_href=page_href, page_src=page_src, **context)
+
+
+def label(entry: object) -> str:
+    """The human name of any entry: its title, name or term."""
+    for attr in ("title", "name", "term", "question"):
+        value = getattr(entry, attr, None)
+        if value:
+            return value
+    raise TypeError(f"{type(entry).__name__} has no label")
+
+
+def short_cite(ref: Reference) -> str:
+    """A compact citation label: first author's surname and year, e.g. 'Khan 2004'."""
+    if ref.authors:
+        name = ref.authors.split(",")[0].split(";")[0].strip().split(" ")[0]
+    else:
+        name = " ".join(ref.title.split()[:4]).rstrip(":,")
+    return f"{name} {ref.year}" if ref.year else name
+
+
+def cited_by(kb: KnowledgeBase, ref: Reference) -> list[object]:
+    """Every facet, FAQ entry, step and alternative that cites ref, in site order."""
+    groups = (kb.facets, kb.faq, kb.steps, kb.alternatives)
+    return [entry for group in groups for entry in group if ref in entry.references]
