@@ -1,0 +1,51 @@
+# cortisone-kb: every task starts here. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SITE := site
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup browser check build serve test test-fast bench clean
+
+help: ## list the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the pinned Python packages
+
+browser: ## install Debian's Chromium (for the browser tests) if it is missing
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium (needed by the browser tests)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; \
+	fi
+	@$(CHROMIUM) --version
+
+check: $(STAMP) ## validate the KB alone (fast): one line per problem, file:line: message
+	$(BIN)/python -m macros.kb
+
+build: check ## validate the KB and build the site strictly into site/
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+serve: build ## build, then serve on http://127.0.0.1:8000 with live reload (kb/ and macros/ watched)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+test: $(STAMP) browser ## run every test: data, error, built-site and real-browser tests
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## run the data and error tests only (no build, no browser)
+	$(BIN)/python -m pytest tests/data
+
+clean: ## remove the built site and caches (keeps .venv)
+	rm -rf $(SITE) site-offline dist .pytest_cache

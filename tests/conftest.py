@@ -1,0 +1,122 @@
+"""Shared fixtures: the project paths, a temporary KB copy, one strict build, one server, one browser."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-dev-shm-usage",
+]
+
+
+def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
+    """Run a strict MkDocs build of project into site_dir; return the finished process."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(project / config),
+         "--site-dir", str(site_dir)],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of kb/ to break on purpose; the real one is never touched."""
+    target = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", target)
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of the whole project (config, docs, kb, macros) for build-failure tests."""
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", target)
+    for name in ("docs", "kb", "macros"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per session with --strict into a temporary folder."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site_dir)
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    """The built site served on 127.0.0.1 (a free port); yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the session, driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser, server):
+    """A fresh browser profile per test; any request that is not to the local server fails the test."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(server) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    ctx.outside_requests = outside
+    yield ctx
+    ctx.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def page(context):
+    """A page in the test's own profile; console errors fail the test."""
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    assert not errors, f"console errors: {errors}"

@@ -1,0 +1,168 @@
+"""The real KB is complete, consistent and honest about its sources. No build needed."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from macros.kb import KB_DIR, load_kb, validate_kb
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+SEED_CAUSES = ["incorrect-diagnosis", "improper-technique", "inadequate-dosage", "incorrect-location",
+               "disease-progression", "patient-variability", "alternative-pathology", "delayed-effect"]
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+def test_the_real_kb_has_no_problems():
+    _docs, problems = validate_kb(KB_DIR)
+    assert [str(p) for p in problems] == []
+
+
+def test_the_eight_causes_of_the_seed_are_present_in_its_order(kb):
+    assert [c.id for c in kb.causes] == SEED_CAUSES
+    assert [c.order for c in kb.causes] == list(range(1, 9))
+
+
+def test_each_cause_has_at_least_three_facets(kb):
+    assert {c.id: len(c.facets) for c in kb.causes if len(c.facets) < 3} == {}
+
+
+def test_each_facet_has_summary_explanation_example_check_and_next_step(kb):
+    for facet in kb.facets:
+        assert facet.summary and facet.explanation, facet.id
+        assert facet.examples and all(e.strip() for e in facet.examples), facet.id
+        assert facet.checks and all(c.ask.strip().endswith("?") for c in facet.checks), facet.id
+        assert facet.next_steps, facet.id
+
+
+def test_prose_only_sections_became_facets(kb):
+    location = {f.id for f in kb.cause("incorrect-location").facets}
+    assert {"shoulder-target-missed", "spine-target-missed", "hip-target-missed", "wrist-target-missed"} <= location
+    variability = {f.id for f in kb.cause("patient-variability").facets}
+    assert {"drug-handling-differences", "diabetes-and-metabolic-disease", "interacting-medicines",
+            "psychological-factors"} <= variability
+
+
+@pytest.mark.parametrize("one, other", [
+    ("nerve-entrapment-missed", "neuropathic-pain"),
+    ("needle-misplaced", "shoulder-target-missed"),
+    ("volume-too-small", "dilution-in-large-joints"),
+])
+def test_overlapping_facets_of_different_causes_link_both_ways(kb, one, other):
+    facets = {f.id: f for f in kb.facets}
+    assert facets[other] in facets[one].related
+    assert facets[one] in facets[other].related
+
+
+def test_related_links_are_symmetric(kb):
+    for facet in kb.facets:
+        for other in facet.related:
+            assert facet in other.related, (facet.id, other.id)
+
+
+def test_every_faq_entry_and_step_links_to_a_cause(kb):
+    assert all(entry.causes for entry in kb.faq)
+    assert all(step.causes for step in kb.steps)
+
+
+def test_the_approach_has_seven_steps_that_examine_every_cause(kb):
+    assert len(kb.steps) == 7
+    examined = {c.id for s in kb.steps for c in s.causes}
+    assert examined == set(SEED_CAUSES)
+
+
+def test_the_faq_answers_the_seeds_six_questions_at_least(kb):
+    assert len(kb.faq) >= 6
+
+
+def test_no_condition_region_term_or_reference_is_orphaned(kb):
+    assert [c.id for c in kb.conditions + kb.regions if not c.facets] == []
+    cited = {r.id for e in (*kb.facets, *kb.faq, *kb.steps, *kb.alternatives) for r in e.references}
+    assert [r.id for r in kb.references if r.id not in cited] == []
+
+
+def test_supported_facets_and_alternatives_cite_at_least_one_reference(kb):
+    unsupported = [e.id for e in (*kb.facets, *kb.alternatives) if e.evidence in ("supported", "mixed") and not e.references]
+    assert unsupported == []
+
+
+def test_doubtful_claims_are_flagged_somewhere(kb):
+    # The seed overstates several claims; the KB must say so rather than repeat them.
+    assert {f.id for f in kb.facets if f.evidence == "doubtful"} >= {"body-size-not-considered", "anaesthetic-dilution"}
+
+
+def test_checklist_items_are_short_enough_to_print(kb):
+    assert [c.id for f in kb.facets for c in f.checks if len(c.ask) > 160] == []
+
+
+def test_ids_are_unique_across_the_whole_kb(kb):
+    ids = [e.id for e in (*kb.causes, *kb.facets, *(c for f in kb.facets for c in f.checks), *kb.faq, *kb.steps,
+                          *kb.alternatives, *kb.conditions, *kb.regions, *kb.glossary, *kb.references)]
+    assert len(ids) == len(set(ids))
+
+
+SEED_FACTS = [
+    "referred", "carpal tunnel", "cubital tunnel", "rheumatoid", "psoriatic", "nerve conduction", "electromyograph",
+    "ultrasound", "fluoroscop", "subacromial", "septic arthritis", "cellulitis", "synovial fluid", "body mass",
+    "local anaesthetic", "cartilage", "osteophyte", "epidural", "ligamentum flavum", "neovascular", "polymorphism",
+    "diabetes", "anxiety", "catastrophi", "biomarker", "meniscal tear", "trigger point", "thoracic outlet",
+    "peripheral artery", "post-herpetic", "anticonvulsant", "antidepressant", "cytokine", "prostaglandin", "flare",
+    "deltoid", "glenohumeral", "facet joint", "trochanteric", "gluteal", "median nerve", "physiotherap",
+    "surgery", "regenerative", "disease-modifying",
+]
+
+
+@pytest.mark.parametrize("fact", SEED_FACTS)
+def test_every_fact_of_the_seed_is_covered(fact):
+    text = " ".join(p.read_text(encoding="utf-8") for p in KB_DIR.rglob("*.yaml")).lower()
+    assert fact in text
+
+
+def test_references_are_copied_unchanged_from_the_verified_list(kb):
+    verified_file = SHARED / "references.yaml"
+    if not verified_file.exists():
+        pytest.skip("shared/references.yaml is not beside this checkout")
+    verified = {r["id"]: r for r in yaml.safe_load(verified_file.read_text(encoding="utf-8"))}
+    for ref in kb.references:
+        assert ref.id in verified, f"{ref.id} is not on the verified list"
+        source = verified[ref.id]
+        for field in ("title", "authors", "source", "year", "doi", "pmid", "url", "kind", "finding"):
+            assert getattr(ref, field) == source[field], (ref.id, field)
+
+
+def test_no_prose_is_copied_from_the_seed():
+    tool = SHARED / "tools" / "seed-overlap"
+    if not tool.exists():
+        pytest.skip("shared/tools/seed-overlap is not beside this checkout")
+    result = subprocess.run([sys.executable, str(tool), str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert " 0 copied runs" in result.stdout.splitlines()[-1], result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("schema_file", sorted((KB_DIR / "schema").glob("*.json")), ids=lambda p: p.name)
+def test_each_entry_schema_is_a_valid_json_schema(schema_file):
+    jsonschema.Draft202012Validator.check_schema(json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+def test_every_kb_file_names_its_schema_for_editors():
+    for path in KB_DIR.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.match(r"# yaml-language-server: \$schema=(\S+)$", first)
+        assert match, f"{path.name} has no schema modeline"
+        assert (path.parent / match.group(1)).resolve().exists(), f"{path.name}: {match.group(1)} does not exist"
+
+
+def test_the_kb_core_does_not_import_mkdocs():
+    code = "import sys, macros.kb; macros.kb.load_kb(); assert not any(m.startswith('mkdocs') for m in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
