@@ -22,17 +22,18 @@ __all__ = ["KB_DIR", "KbError", "KnowledgeBase", "Problem", "load_kb", "validate
 def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     label_root = kb_dir.parent
     files, problems = [], []
+    # Causes come first, so a clash with another file is reported at the other file.
+    for path in sorted((kb_dir / "causes").glob("*")):
+        if path.suffix == ".yaml":
+            files.append((path, "cause"))
+        elif path.is_file() and not path.name.startswith("."):
+            problems.append(Problem(str(path.relative_to(label_root)), 1, "is not a .yaml file: cause files must end in .yaml"))
     for name, kind in SINGLE_FILES.items():
         path = kb_dir / name
         if path.is_file():
             files.append((path, kind))
         else:
             problems.append(Problem(str((kb_dir / name).relative_to(label_root)), 1, "is missing: the KB needs this file"))
-    for path in sorted((kb_dir / "causes").glob("*")):
-        if path.suffix == ".yaml":
-            files.append((path, "cause"))
-        elif path.is_file() and not path.name.startswith("."):
-            problems.append(Problem(str(path.relative_to(label_root)), 1, "is not a .yaml file: cause files must end in .yaml"))
     known = set(SINGLE_FILES) | {"causes", "schema", "README.md"}
     for path in sorted(kb_dir.iterdir()):
         if path.name not in known and not path.name.startswith("."):
@@ -53,11 +54,14 @@ def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[
             parsed.append((doc, kind))
             problems.extend(check_schema(doc, kind))
             problems.extend(check_text(doc))
+    unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)
-    problems.extend(check_links(parsed, index))
     problems.extend(check_causes(parsed))
-    problems.extend(check_orphans(parsed))
+    # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
+    if not unreadable:
+        problems.extend(check_links(parsed, index))
+        problems.extend(check_orphans(parsed))
     if not any(kind == "cause" for _d, kind in parsed):
         problems.append(Problem(str((kb_dir / "causes").relative_to(kb_dir.parent)), 1, "holds no cause: add at least one causes/<id>.yaml"))
     docs: dict[str, list[Document]] = {}

@@ -1,0 +1,225 @@
+"""Bad input fails with `file:line: what is wrong`: never a traceback, never a silent skip.
+
+Each test breaks a temporary copy of kb/ and asserts the exact line an author would read.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from macros.kb import KbError, load_kb, validate_kb
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems_of(kb_dir: Path) -> list[str]:
+    _docs, problems = validate_kb(kb_dir)
+    return [str(p) for p in problems]
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line number of the n-th line containing needle."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line]
+    return hits[occurrence - 1]
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def add_to_list(path: Path, key: str, item: str) -> int:
+    """Add item first in the first list under `key:` (inline or block style); return its line."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for n, line in enumerate(lines):
+        if line.strip().startswith(f"{key}:"):
+            if "[" in line:
+                lines[n] = line.replace("[", f"[{item}, ", 1)
+                number = n + 1
+            else:
+                following = lines[n + 1]
+                indent = following[: len(following) - len(following.lstrip())]
+                lines.insert(n + 1, f"{indent}- {item}\n")
+                number = n + 2
+            path.write_text("".join(lines), encoding="utf-8")
+            return number
+    raise AssertionError(f"no {key}: in {path.name}")
+
+
+def test_invalid_yaml_names_file_and_line(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    replace_in(path, "title: ", "title: [unclosed, ")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith("kb/causes/delayed-effect.yaml:")
+    assert "is not valid YAML" in problems[0]
+
+
+def test_empty_file_is_an_error(kb_copy):
+    (kb_copy / "faq.yaml").write_text("# nothing here yet\n", encoding="utf-8")
+    assert "kb/faq.yaml:1: is empty: it must hold at least one entry" in problems_of(kb_copy)
+
+
+def test_missing_required_field_names_the_facet(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    replace_in(path, "    examples:\n", "    exampels:\n")
+    facet_line = line_of(path, "  - id: onset-takes-time")
+    key_line = line_of(path, "    exampels:")
+    assert problems_of(kb_copy) == [
+        f"kb/causes/delayed-effect.yaml:{facet_line}: facet 'onset-takes-time': missing required field 'examples'",
+        f"kb/causes/delayed-effect.yaml:{key_line}: facet 'onset-takes-time': unknown key 'exampels' (did you mean 'examples'?)",
+    ]
+
+
+def test_wrong_type_says_what_was_expected(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    replace_in(path, "order: 8", "order: last")
+    line = line_of(path, "order: last")
+    assert problems_of(kb_copy) == [
+        f"kb/causes/delayed-effect.yaml:{line}: 'order' must be a whole number, not text 'last'"]
+
+
+def test_misspelt_key_at_top_level_suggests_the_right_one(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    replace_in(path, "\noverview:", "\noverveiw:")
+    line = line_of(path, "overveiw:")
+    problems = problems_of(kb_copy)
+    assert f"kb/causes/delayed-effect.yaml:{line}: unknown key 'overveiw' (did you mean 'overview'?)" in problems
+
+
+def test_unknown_key_in_a_list_file_names_the_entry(kb_copy):
+    path = kb_copy / "faq.yaml"
+    replace_in(path, "  question:", "  colour: blue\n  question:")
+    line = line_of(path, "colour: blue")
+    entry = problems_of(kb_copy)
+    assert len(entry) == 1 and entry[0].startswith(f"kb/faq.yaml:{line}: entry '")
+    assert entry[0].endswith("unknown key 'colour' (allowed: id, question, answer, causes, facets, references)")
+
+
+def test_duplicate_id_across_files_points_at_the_first(kb_copy):
+    path = kb_copy / "glossary.yaml"
+    replace_in(path, "- id: bursa\n", "- id: referred-pain-missed\n")
+    line = line_of(path, "- id: referred-pain-missed")
+    first = line_of(kb_copy / "causes" / "incorrect-diagnosis.yaml", "- id: referred-pain-missed")
+    assert (f"kb/glossary.yaml:{line}: duplicate id 'referred-pain-missed': already used by a facet at "
+            f"kb/causes/incorrect-diagnosis.yaml:{first}") in problems_of(kb_copy)
+
+
+def test_duplicate_id_within_a_file(kb_copy):
+    path = kb_copy / "faq.yaml"
+    replace_in(path, "- id: how-technique-matters", "- id: how-long-to-wait")
+    line = line_of(path, "- id: how-long-to-wait", 2)
+    problems = problems_of(kb_copy)
+    assert any(p.startswith(f"kb/faq.yaml:{line}: duplicate id 'how-long-to-wait'") for p in problems), problems
+
+
+def test_duplicate_key_in_one_entry(kb_copy):
+    path = kb_copy / "regions.yaml"
+    replace_in(path, "  name: Knee\n", "  name: Knee\n  name: Knees\n")
+    line = line_of(path, "name: Knees")
+    assert f"kb/regions.yaml:{line}: key 'name' appears twice in the same entry" in problems_of(kb_copy)
+
+
+def test_dangling_reference_names_file_and_line(kb_copy):
+    path = kb_copy / "faq.yaml"
+    line = add_to_list(path, "causes", "delayed-efect")
+    entry_id = path.read_text(encoding="utf-8").split("- id: ")[1].split("\n")[0]
+    assert problems_of(kb_copy) == [
+        f"kb/faq.yaml:{line}: entry '{entry_id}': cause 'delayed-efect' does not exist (did you mean 'delayed-effect'?)"]
+
+
+def test_reference_to_the_wrong_kind_of_entry(kb_copy):
+    path = kb_copy / "approach.yaml"
+    line = add_to_list(path, "causes", "onset-takes-time")
+    problems = problems_of(kb_copy)
+    assert any(p.startswith(f"kb/approach.yaml:{line}: ") and "'causes' must name a cause, but 'onset-takes-time' is a facet" in p
+               for p in problems), problems
+
+
+def test_unknown_reference_id_is_caught(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    line = add_to_list(path, "references", "smith-2099-invented")
+    assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: ") and "reference 'smith-2099-invented' does not exist" in p
+               for p in problems_of(kb_copy))
+
+
+@pytest.mark.parametrize("markup", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</p>"])
+def test_raw_html_in_text_is_rejected(kb_copy, markup):
+    path = kb_copy / "glossary.yaml"
+    replace_in(path, "  definition: ", f"  definition: {markup} ")
+    line = line_of(path, markup)
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/glossary.yaml:{line}: entry '")
+    assert "'definition' contains raw HTML" in problems[0]
+
+
+def test_script_url_in_text_is_rejected(kb_copy):
+    path = kb_copy / "glossary.yaml"
+    replace_in(path, "  definition: ", "  definition: see [this](javascript:alert(1)) ")
+    assert any("contains a script URL" in p for p in problems_of(kb_copy))
+
+
+def test_id_must_be_kebab_case(kb_copy):
+    path = kb_copy / "regions.yaml"
+    replace_in(path, "- id: knee\n", "- id: Knee_Joint\n")
+    line = line_of(path, "Knee_Joint")
+    assert (f"kb/regions.yaml:{line}: entry 'Knee_Joint': id 'Knee_Joint' must be kebab-case: lower-case letters, digits and single hyphens"
+            in problems_of(kb_copy))
+
+
+def test_cause_file_must_be_named_by_its_id(kb_copy):
+    (kb_copy / "causes" / "delayed-effect.yaml").rename(kb_copy / "causes" / "late-effect.yaml")
+    problems = problems_of(kb_copy)
+    assert any(p.startswith("kb/causes/late-effect.yaml:") and "must match its file name ('late-effect.yaml')" in p
+               for p in problems), problems
+
+
+def test_unused_condition_is_an_orphan(kb_copy):
+    path = kb_copy / "conditions.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "- id: gout\n  name: Gout\n", encoding="utf-8")
+    line = line_of(path, "- id: gout")
+    assert f"kb/conditions.yaml:{line}: condition 'gout' is not used by any entry: use it or remove it" in problems_of(kb_copy)
+
+
+def test_stray_file_in_kb_is_reported_not_skipped(kb_copy):
+    (kb_copy / "notes.yaml").write_text("- id: x\n", encoding="utf-8")
+    assert any(p.startswith("kb/notes.yaml:1: is not a KB file") for p in problems_of(kb_copy))
+
+
+def test_every_problem_is_reported_in_one_pass_sorted(kb_copy):
+    add_to_list(kb_copy / "faq.yaml", "causes", "no-such-cause")
+    replace_in(kb_copy / "causes" / "delayed-effect.yaml", "order: 8", "order: last")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 2 and problems == sorted(problems)
+    with pytest.raises(KbError) as caught:
+        load_kb(kb_copy)
+    assert str(caught.value).splitlines() == problems
+
+
+def test_check_command_prints_problems_without_traceback(kb_copy):
+    add_to_list(kb_copy / "faq.yaml", "causes", "no-such-cause")
+    result = subprocess.run([sys.executable, "-m", "macros.kb", str(kb_copy)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "kb/faq.yaml:" in result.stderr and "cause 'no-such-cause' does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("breakage", ["dangling reference", "invalid yaml"])
+def test_mkdocs_build_fails_with_file_and_line_and_no_traceback(project_copy, tmp_path, breakage):
+    from conftest import build_site
+
+    if breakage == "dangling reference":
+        add_to_list(project_copy / "kb" / "faq.yaml", "causes", "no-such-cause")
+        expected = "cause 'no-such-cause' does not exist"
+    else:
+        replace_in(project_copy / "kb" / "regions.yaml", "  name: Knee\n", "  name: [Knee\n")
+        expected = "is not valid YAML"
+    result = build_site(project_copy, tmp_path / "out")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert any(line.startswith("kb/") and expected in line for line in output.splitlines()), output
