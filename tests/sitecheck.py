@@ -1,0 +1,91 @@
+"""Reading a built site the way a browser would: pages, their ids, and their links."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+
+@dataclass
+class Page:
+    """One built HTML page: the ids it defines and the hrefs it links to."""
+
+    path: Path
+    ids: set[str] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)
+    text: str = ""
+    title: str = ""
+    description: str | None = None
+
+
+class _Collector(HTMLParser):
+    def __init__(self, page: Page):
+        super().__init__(convert_charrefs=True)
+        self.page, self.skip, self.in_title, self.chunks = page, 0, False, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.page.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href") is not None:
+            self.page.links.append(attrs["href"])
+        if tag in ("link", "script") and (attrs.get("href") or attrs.get("src")):
+            self.page.links.append(attrs.get("href") or attrs.get("src"))
+        if tag == "img" and attrs.get("src"):
+            self.page.links.append(attrs["src"])
+        if tag == "meta" and attrs.get("name") == "description":
+            self.page.description = attrs.get("content")
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag == "title":
+            self.in_title = True
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        if tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.page.title += data
+        elif not self.skip:
+            self.chunks.append(data)
+
+
+def read_page(path: Path) -> Page:
+    """Parse one built page."""
+    page = Page(path)
+    collector = _Collector(page)
+    collector.feed(path.read_text(encoding="utf-8"))
+    page.text = " ".join(" ".join(collector.chunks).split())
+    return page
+
+
+def read_site(site: Path) -> dict[str, Page]:
+    """Every HTML page of a built site, keyed by its path relative to the site root."""
+    return {str(p.relative_to(site)): read_page(p) for p in sorted(site.rglob("*.html"))}
+
+
+def broken_links(site: Path, pages: dict[str, Page]) -> list[str]:
+    """Every internal href or anchor that does not resolve, as 'page -> href: why'."""
+    problems = []
+    for rel, page in pages.items():
+        base = "http://site/" + rel
+        for href in page.links:
+            parts = urlsplit(urljoin(base, href))
+            if parts.netloc != "site" or parts.scheme not in ("http", "https"):
+                continue
+            target = site / unquote(parts.path.lstrip("/"))
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{rel} -> {href}: no such file")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                target_rel = str(target.relative_to(site))
+                ids = pages[target_rel].ids if target_rel in pages else read_page(target).ids
+                if unquote(parts.fragment) not in ids:
+                    problems.append(f"{rel} -> {href}: no element with id '{parts.fragment}'")
+    return problems
