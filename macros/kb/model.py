@@ -191,6 +191,13 @@ class KnowledgeBase:
                 return cause
         raise KeyError(cause_id)
 
+    def facets_by_check(self, check_id: str) -> Facet:
+        """The facet that owns a checklist item (KeyError if there is none)."""
+        for facet in self.facets:
+            if any(c.id == check_id for c in facet.checks):
+                return facet
+        raise KeyError(check_id)
+
     @property
     def checklist_causes(self) -> tuple[Cause, ...]:
         """Causes in the order the approach examines them; unexamined causes last, by order."""

@@ -1,0 +1,203 @@
+"""The checklist in real Chromium: marks persist, survive instant navigation, and stay private."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from macros.kb import load_kb
+
+pytestmark = pytest.mark.browser
+
+KB = load_kb()
+FIRST = KB.checklist_causes[0]
+ITEM_A = FIRST.checks[0].id
+ITEM_B = FIRST.checks[1].id
+ITEM_C = KB.checklist_causes[-1].checks[0].id
+STORAGE_PREFIX = "cortisone-kb:"
+
+
+def open_checklist(page, server):
+    page.goto(server + "checklist/")
+    page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
+
+
+def mark(page, item_id, state):
+    page.locator(f'#{item_id} input[value="{state}"]').check()
+
+
+def state_of(page, item_id):
+    return page.locator(f"#{item_id} input[type=radio]:checked").get_attribute("value")
+
+
+def stored(page):
+    return page.evaluate("""() => Object.keys(localStorage).filter(k => k.startsWith('cortisone-kb:'))
+        .map(k => [k, localStorage.getItem(k)])""")
+
+
+def test_items_follow_the_approach_order_and_link_to_their_facet(page, server):
+    open_checklist(page, server)
+    groups = page.locator("h2[data-kb-group]").evaluate_all("els => els.map(e => e.id)")
+    assert groups == [c.id for c in KB.checklist_causes]
+    facet = FIRST.checks[0].facet
+    link = page.locator(f"#{ITEM_A} .kb-why a")
+    assert link.get_attribute("href").endswith(f"causes/{FIRST.id}/#{facet.id}")
+
+
+def test_marks_survive_a_reload(page, server):
+    open_checklist(page, server)
+    mark(page, ITEM_A, "ruled-out")
+    mark(page, ITEM_C, "suspected")
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, ITEM_A) == "ruled-out"
+    assert state_of(page, ITEM_C) == "suspected"
+    assert state_of(page, ITEM_B) == "open"
+    (key, value), = stored(page)
+    assert json.loads(value) == {"version": 1, "marks": {ITEM_A: "ruled-out", ITEM_C: "suspected"}}
+
+
+def test_progress_counts_update_per_cause_and_overall(page, server):
+    open_checklist(page, server)
+    total = sum(len(c.checks) for c in KB.causes)
+    assert page.locator("[data-kb-progress-overall]").inner_text() == f"0 of {total}"
+    mark(page, ITEM_A, "ruled-out")
+    mark(page, ITEM_B, "suspected")
+    group = page.locator(f'[data-kb-progress-for="{FIRST.id}"]').inner_text()
+    assert group == f"2 of {len(FIRST.checks)} checked · 1 suspected"
+    assert page.locator("[data-kb-progress-overall]").inner_text() == f"2 of {total}"
+
+
+def test_marks_survive_instant_navigation_away_and_back(page, server):
+    open_checklist(page, server)
+    mark(page, ITEM_A, "suspected")
+    page.locator(".md-nav--primary a", has_text="FAQ").first.click()
+    page.wait_for_url("**/faq/")
+    assert page.evaluate("() => typeof document$ !== 'undefined'")  # instant navigation is on
+    page.locator(".md-nav--primary a", has_text="Checklist").first.click()
+    page.wait_for_url("**/checklist/")
+    page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
+    assert state_of(page, ITEM_A) == "suspected"
+    mark(page, ITEM_B, "ruled-out")  # still wired up after the page swap
+    assert "1 suspected" in page.locator(f'[data-kb-progress-for="{FIRST.id}"]').inner_text()
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, ITEM_A) == "suspected"
+    assert state_of(page, ITEM_B) == "ruled-out"
+
+
+@pytest.mark.parametrize("saved", ["{not json", '{"version": 99, "marks": {}}', '["a list"]', '{"version": 1, "marks": 5}'])
+def test_corrupt_or_foreign_saved_data_is_discarded_with_a_notice(page, server, saved):
+    open_checklist(page, server)
+    assert stored(page) == []  # nothing saved before the first mark
+    mark(page, ITEM_A, "ruled-out")
+    (key, _value), = stored(page)
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, saved])
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    notice = page.locator("[data-kb-notice]")
+    assert notice.is_visible()
+    assert "discarded" in notice.inner_text()
+    assert state_of(page, ITEM_A) == "open"
+    assert stored(page) == []
+
+
+def test_saved_ids_that_no_longer_exist_are_ignored(page, server):
+    open_checklist(page, server)
+    mark(page, ITEM_A, "ruled-out")
+    (key, _value), = stored(page)
+    saved = {"version": 1, "marks": {ITEM_A: "suspected", "a-check-removed-long-ago": "suspected"}}
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(saved)])
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, ITEM_A) == "suspected"
+    assert page.locator("[data-kb-notice]").is_hidden()
+
+
+def test_clear_asks_first_and_empties_only_after_confirmation(page, server):
+    open_checklist(page, server)
+    mark(page, ITEM_A, "ruled-out")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Clear all marks").click()
+    assert state_of(page, ITEM_A) == "ruled-out"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all marks").click()
+    assert state_of(page, ITEM_A) == "open"
+    assert stored(page) == []
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, ITEM_A) == "open"
+
+
+def test_copy_summary_puts_a_note_on_the_clipboard_and_in_a_visible_box(context, page, server):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    open_checklist(page, server)
+    mark(page, ITEM_A, "ruled-out")
+    mark(page, ITEM_C, "suspected")
+    page.get_by_role("button", name="Copy summary").click()
+    box = page.locator("[data-kb-summary]")
+    assert box.is_visible()
+    text = box.input_value()
+    assert page.evaluate("() => navigator.clipboard.readText()") == text
+    facet_a, facet_c = KB.facets_by_check(ITEM_A), KB.facets_by_check(ITEM_C)
+    lines = text.splitlines()
+    assert lines[1].startswith("Date: 20")
+    assert f"Checklist version: {KB.meta.version}" in lines
+    ruled = lines.index("Ruled out (1):")
+    assert lines[ruled + 1] == f"- {facet_a.title} ({facet_a.cause.title})"
+    suspected = lines.index("Suspected (1):")
+    assert lines[suspected + 1] == f"- {facet_c.title} ({facet_c.cause.title})"
+    assert lines[suspected + 2] == "  Next steps:"
+    assert len([line for line in lines if line.startswith("    - ")]) == len(facet_c.next_steps)
+    total = sum(len(c.checks) for c in KB.causes)
+    assert f"Not yet checked: {total - 2} of {total}" in lines
+    assert "Copied" in page.locator("[data-kb-notice]").inner_text() or "copied" in page.locator("[data-kb-notice]").inner_text()
+
+
+def test_summary_box_is_the_fallback_when_the_clipboard_is_refused(page, server):
+    open_checklist(page, server)
+    page.evaluate("() => { Object.defineProperty(navigator, 'clipboard', { value: undefined }); }")
+    mark(page, ITEM_A, "suspected")
+    page.get_by_role("button", name="Copy summary").click()
+    assert page.locator("[data-kb-summary]").is_visible()
+    assert "Suspected (1):" in page.locator("[data-kb-summary]").input_value()
+    assert "select it and copy" in page.locator("[data-kb-notice]").inner_text()
+
+
+def test_items_are_operable_by_keyboard_with_visible_focus(page, server):
+    open_checklist(page, server)
+    radio = page.locator(f'#{ITEM_A} input[value="open"]')
+    radio.focus()
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
+    assert focused == [ITEM_A, "ruled-out"]
+    assert state_of(page, ITEM_A) == "ruled-out"
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    labels = page.locator(f"#{ITEM_A} label").all_inner_texts()
+    assert [label.strip() for label in labels] == ["Open", "Ruled out", "Suspected"]
+
+
+def test_suspected_items_show_their_next_steps(page, server):
+    open_checklist(page, server)
+    steps = page.locator(f"#{ITEM_A} .kb-next")
+    assert steps.is_hidden()
+    mark(page, ITEM_A, "suspected")
+    assert steps.is_visible()
+
+
+def test_without_javascript_the_checklist_is_readable_and_static(browser, server):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(server + "checklist/")
+    assert page.locator(f"#{ITEM_A} legend").is_visible()
+    assert page.locator(".kb-checklist input[type=radio]").count() == 3 * sum(len(c.checks) for c in KB.causes)
+    assert page.locator("[data-kb-tools]").is_hidden()
+    ctx.close()
+
+
+def test_the_page_has_no_free_text_fields(page, server):
+    open_checklist(page, server)
+    editable = page.locator("input:not([type=radio]):not([type=checkbox]):not([type=hidden]), textarea:not([readonly]), [contenteditable]")
+    # Material's own search box is the one text field on every page; it never leaves the browser.
+    assert editable.evaluate_all("els => els.map(e => e.name || e.className)") == ["query"]
