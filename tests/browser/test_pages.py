@@ -1,0 +1,67 @@
+"""Every built page in real Chromium: accessible, private, and deep links land on their entry."""
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ROOT
+from macros.kb import load_kb
+
+pytestmark = pytest.mark.browser
+
+KB = load_kb()
+
+
+def built_pages(site):
+    return sorted(str(p.relative_to(site).parent) + "/" if p.name == "index.html" else str(p.relative_to(site))
+                  for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def test_axe_reports_no_violations_on_any_page(page, site, server):
+    axe = Axe()
+    found = {}
+    for rel in built_pages(site):
+        url = server + ("" if rel == "./" else rel)
+        page.goto(url)
+        page.wait_for_load_state("load")
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[rel] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    assert found == {}
+    assert len(built_pages(site)) >= 18  # the check did visit the site, not an empty folder
+
+
+@pytest.mark.parametrize("facet", [KB.facets[0], KB.facets[len(KB.facets) // 2], KB.facets[-1]], ids=lambda f: f.id)
+def test_a_deep_link_opened_fresh_scrolls_to_its_facet(browser, server, facet):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    page.goto(f"{server}causes/{facet.cause.id}/#{facet.id}")
+    page.wait_for_load_state("load")
+    heading = page.locator(f"#{facet.id}")
+    page.wait_for_function(f"() => {{ const r = document.getElementById('{facet.id}').getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight / 2; }")
+    assert heading.inner_text().startswith(facet.title)
+    ctx.close()
+
+
+def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, request, tmp_path):
+    """Takes the README's screenshots of the checklist and of its printed page (see --update-screenshots)."""
+    out = ROOT / "docs" / "assets" / "screenshots" if request.config.getoption("--update-screenshots") else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
+    page = ctx.new_page()
+    page.goto(server + "checklist/")
+    page.wait_for_selector("[data-kb-ready]")
+    first, second = KB.checklist_causes[0].checks[:2]
+    page.locator(f'#{first.id} input[value="ruled-out"]').check()
+    page.locator(f'#{second.id} input[value="suspected"]').check()
+    page.locator(f"#{KB.checklist_causes[0].id}").scroll_into_view_if_needed()
+    page.screenshot(path=out / "checklist.png")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=out / "checklist-print.png")
+    ctx.close()
+    for name in ("checklist.png", "checklist-print.png"):
+        data = (out / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 20_000, name

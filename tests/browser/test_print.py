@@ -1,0 +1,65 @@
+"""Printing the checklist (Ctrl+P) gives a clean paper form: at most two pages, no split items."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from macros.kb import load_kb
+
+pytestmark = pytest.mark.browser
+
+KB = load_kb()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def print_checklist(page, server, paper: str, marks: dict[str, str]) -> list[str]:
+    page.goto(server + "checklist/")
+    page.wait_for_selector("[data-kb-ready]")
+    for item_id, state in marks.items():
+        page.locator(f'#{item_id} input[value="{state}"]').check()
+    pdf = page.pdf(format=paper, print_background=True)
+    return [squash(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+MARKED = {KB.causes[0].checks[0].id: "ruled-out", KB.causes[3].checks[1].id: "suspected",
+          KB.causes[7].checks[-1].id: "suspected"}
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize("marks", [{}, MARKED], ids=["blank", "marked"])
+def test_printed_checklist_fits_two_pages_without_splitting_an_item(page, server, paper, marks):
+    pages = print_checklist(page, server, paper, marks)
+    assert 1 <= len(pages) <= 2, f"{len(pages)} pages on {paper}"
+    for facet in KB.facets:
+        for check in facet.checks:
+            item = squash(f"{facet.title}: {check.ask}")
+            assert sum(item in text for text in pages) == 1, f"item split or missing: {item}"
+
+
+def test_printed_checklist_has_no_site_chrome_but_has_the_form_fields_and_footer(page, server):
+    pages = print_checklist(page, server, "A4", {})
+    text = " ".join(pages)
+    for chrome in ("Search", "Glossary", "Re-evaluation approach", "Copy summary", "Clear all marks", "Skip to content"):
+        assert chrome not in text, chrome
+    for field in ("Patient initials:", "Date:", "Injection site:", "Date of injection:", "Reviewer:"):
+        assert field in pages[0], field
+    for number, text in enumerate(pages, start=1):
+        assert f"KB version {KB.meta.version}" in text
+        assert "127.0.0.1:8000/checklist/" in text
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_printed_marks_show_on_paper_and_blank_boxes_stay_empty(page, server):
+    blank = " ".join(print_checklist(page, server, "A4", {}))
+    marked = " ".join(print_checklist(page, server, "A4", MARKED))
+    assert blank.count("\u2715") == 0
+    assert marked.count("\u2715") == len(MARKED)
+    total = sum(len(f.checks) for f in KB.facets)
+    assert blank.count("Ruled out") == total and blank.count("Suspected") == total
+    assert "Open" not in re.sub(r"\bOpen the\b", "", blank)
