@@ -51,7 +51,7 @@ def project_copy(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     target.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", target)
-    for name in ("docs", "kb", "macros"):
+    for name in ("docs", "kb", "macros", "overrides"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
