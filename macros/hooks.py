@@ -39,7 +39,9 @@ def on_files(files, config):
     kb = current_kb()
     for cause in kb.causes:
         src = source_of(cause)[0]
-        content = (f"---\ntitle: {_yaml_text(cause.title)}\ndescription: {_yaml_text(cause.summary)}\n---\n\n"
+        # Cause pages rank first in search: their facet titles are what readers look for.
+        content = (f"---\ntitle: {_yaml_text(cause.title)}\ndescription: {_yaml_text(cause.summary)}\n"
+                   f"search:\n  boost: 2\n---\n\n"
                    f'{{{{ cause_page("{cause.id}") }}}}\n')
         files.append(File.generated(config, src, content=content))
     for name, text in export_files(kb, config.site_url or "").items():

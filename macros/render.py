@@ -32,6 +32,7 @@ class Renderer:
         self.env.filters["label"] = label
         self.env.filters["short_cite"] = short_cite
         self.env.globals["cited_by"] = lambda ref: cited_by(kb, ref)
+        self.env.globals["search_terms"] = search_terms
 
     def render(self, template: str, page_src: str, **context: object) -> str:
         """Render one partial for the page whose source path is page_src."""
@@ -66,3 +67,13 @@ def cited_by(kb: KnowledgeBase, ref: Reference) -> list[object]:
     """Every facet, FAQ entry, step and alternative that cites ref, in site order."""
     groups = (kb.facets, kb.faq, kb.steps, kb.alternatives)
     return [entry for group in groups for entry in group if ref in entry.references]
+
+
+def search_terms(facet: object) -> list[str]:
+    """The words a reader may search for a facet with: its synonyms, then its conditions' and regions' names
+    and synonyms (Material's search has no synonym field, so they must be in the facet's own text)."""
+    words: list[str] = list(facet.synonyms)
+    for item in (*facet.conditions, *facet.regions):
+        words.extend((item.name, *item.synonyms))
+    seen: set[str] = set()
+    return [w for w in words if not (w.lower() in seen or seen.add(w.lower()))]

@@ -42,7 +42,7 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
             cause_facets.append(facet)
         cause = Cause(id=data["id"], order=data["order"], title=data["title"], summary=data["summary"],
                       overview=data["overview"], reviewed=Review(**data["reviewed"]),
-                      facets=tuple(cause_facets), source=doc.label)
+                      facets=tuple(cause_facets), synonyms=tuple(data.get("synonyms", ())), source=doc.label)
         for facet in cause_facets:
             _set(facet, "cause", cause)
         causes.append(cause)

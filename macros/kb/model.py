@@ -91,6 +91,7 @@ class Cause:
     overview: str
     reviewed: Review
     facets: tuple[Facet, ...]
+    synonyms: tuple[str, ...] = ()
     source: str = field(default="", compare=False)  # the file it came from, e.g. kb/causes/x.yaml
 
     @property

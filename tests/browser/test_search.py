@@ -1,0 +1,68 @@
+"""Search finds what clinicians type: lay words and synonyms reach the entries they belong to."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# (what a user types, the address or addresses of which one must be among the first results)
+QUERIES = [
+    ("steroid shot", "glossary/#corticosteroid"),
+    ("cortisone jab", "glossary/#corticosteroid"),
+    ("how long to wait", "faq/#how-long-to-wait"),
+    ("meniscus", "causes/alternative-pathology/#mechanical-pain"),
+    ("nerve pinch", "causes/incorrect-diagnosis/#nerve-entrapment-missed"),
+    ("carpal tunnel", "causes/incorrect-location/#wrist-target-missed"),
+    ("flare after injection", "causes/delayed-effect/#post-injection-flare"),
+    ("infection", "causes/improper-technique/#sterile-technique-breach"),
+    ("diabetes blood sugar", "causes/patient-variability/#diabetes-and-metabolic-disease"),
+    ("wrong diagnosis", "causes/incorrect-diagnosis/"),
+    ("missed the joint", ("causes/improper-technique/#needle-misplaced", "causes/incorrect-location/")),
+    ("dose too low", ("causes/inadequate-dosage/", "approach/#review-dose")),
+    ("trigger point", "causes/alternative-pathology/#myofascial-pain"),
+    ("tingling numbness", "causes/incorrect-diagnosis/#nerve-entrapment-missed"),
+    ("repeat injection", "faq/#should-i-repeat-the-injection"),
+    ("physio", "alternatives/#exercise-rehabilitation"),
+    ("hip pain in the knee", "causes/incorrect-diagnosis/#referred-pain-missed"),
+    ("spinal stenosis epidural", "causes/disease-progression/#spinal-stenosis-worsening"),
+    ("anxiety", "causes/patient-variability/#psychological-factors"),
+    ("ultrasound guidance", "causes/improper-technique/#needle-misplaced"),
+]
+
+
+@pytest.fixture(scope="module")
+def search_page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.goto(server)
+    page.locator("input.md-search__input").click()
+    yield page
+    ctx.close()
+
+
+def search(page, query: str) -> list[list[str]]:
+    """Type query into the search box as a user would; return the results, one list of addresses per page."""
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
+    box.press_sequentially(query, delay=15)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    page.wait_for_timeout(150)
+    return page.locator(".md-search-result__list > li").evaluate_all(
+        "groups => groups.map(g => Array.from(g.querySelectorAll('a')).map(e => {"
+        " const u = new URL(e.href); return u.pathname.slice(1) + u.hash; }))")
+
+
+@pytest.mark.parametrize("query, expected", QUERIES, ids=[q for q, _ in QUERIES])
+def test_search_shows_the_right_entry_among_the_first_three_pages(search_page, query, expected):
+    groups = search(search_page, query)
+    top = [address for group in groups[:3] for address in group]
+    acceptable = expected if isinstance(expected, tuple) else (expected,)
+    assert any(a in top for a in acceptable), f"{query!r}: first results were {groups[:3]}"
+
+
+def test_each_facet_and_faq_entry_is_its_own_search_result(search_page):
+    addresses = [a for group in search(search_page, "trochanteric") for a in group]
+    assert "causes/incorrect-location/#hip-target-missed" in addresses
+    addresses = [a for group in search(search_page, "repeat") for a in group]
+    assert "faq/#should-i-repeat-the-injection" in addresses
