@@ -47,7 +47,7 @@ class Renderer:
 
 def label(entry: object) -> str:
     """The human name of any entry: its title, name or term."""
-    for attr in ("title", "name", "term", "question"):
+    for attr in ("title", "name", "term", "question", "ask"):
         value = getattr(entry, attr, None)
         if value:
             return value

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .addresses import check_registry
 from .build import build_model
 from .load import Document, parse_file
 from .model import KnowledgeBase
@@ -15,6 +16,8 @@ KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 SINGLE_FILES = {"meta.yaml": "meta", "faq.yaml": "faq", "approach.yaml": "approach",
                 "alternatives.yaml": "alternatives", "conditions.yaml": "conditions",
                 "regions.yaml": "regions", "glossary.yaml": "glossary", "references.yaml": "references"}
+# Files the KB may have but does not need.
+OPTIONAL_FILES = {"redirects.yaml": "redirects"}
 
 __all__ = ["KB_DIR", "KbError", "KnowledgeBase", "Problem", "load_kb", "validate_kb"]
 
@@ -34,7 +37,8 @@ def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
             files.append((path, kind))
         else:
             problems.append(Problem(str((kb_dir / name).relative_to(label_root)), 1, "is missing: the KB needs this file"))
-    known = set(SINGLE_FILES) | {"causes", "schema", "README.md"}
+    files.extend((kb_dir / name, kind) for name, kind in OPTIONAL_FILES.items() if (kb_dir / name).is_file())
+    known = set(SINGLE_FILES) | set(OPTIONAL_FILES) | {"causes", "schema", "addresses.txt"}
     for path in sorted(kb_dir.iterdir()):
         if path.name not in known and not path.name.startswith("."):
             problems.append(Problem(str(path.relative_to(label_root)), 1,
@@ -75,4 +79,8 @@ def load_kb(kb_dir: Path = KB_DIR) -> KnowledgeBase:
     docs, problems = validate_kb(kb_dir)
     if problems:
         raise KbError(problems)
-    return build_model(docs)
+    kb = build_model(docs)
+    registry_problems = check_registry(kb, Path(kb_dir).resolve())
+    if registry_problems:
+        raise KbError(registry_problems)
+    return kb

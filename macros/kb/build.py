@@ -5,7 +5,7 @@ from typing import Any
 
 from .load import Document
 from .model import (Alternative, Cause, Change, Check, Condition, Facet, FaqEntry, KnowledgeBase,
-                    Meta, Reference, Review, Step, Term)
+                    Meta, Redirect, Reference, Review, Step, Term)
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -77,11 +77,15 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
     meta_data = docs["meta"][0].data
     meta = Meta(meta_data["title"], meta_data["version"],
                 tuple(Change(c["version"], c["date"], tuple(c["changes"])) for c in meta_data["changelog"]))
+    entries = {e.id: e for e in (*causes, *facets.values(), *(c for f in facets.values() for c in f.checks), *faq,
+                                 *steps, *alternatives, *conditions.values(), *regions.values(), *glossary, *refs.values())}
+    redirects = tuple(Redirect(r["from"], entries[r["to"]], doc.label, doc.line((i, "from")))
+                      for doc in docs.get("redirects", []) for i, r in enumerate(doc.data))
     return KnowledgeBase(
         meta=meta, causes=tuple(causes), faq=faq, steps=steps, alternatives=alternatives,
         conditions=tuple(sorted(conditions.values(), key=lambda c: c.name.lower())),
         regions=tuple(sorted(regions.values(), key=lambda c: c.name.lower())),
-        glossary=glossary, references=tuple(refs.values()),
+        glossary=glossary, references=tuple(refs.values()), redirects=redirects,
     )
 
 

@@ -149,6 +149,16 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """An old published address and the entry it now leads to."""
+
+    source: str
+    target: object
+    file: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Change:
     """One release of the KB's content."""
 
@@ -179,6 +189,7 @@ class KnowledgeBase:
     regions: tuple[Condition, ...]
     glossary: tuple[Term, ...]
     references: tuple[Reference, ...]
+    redirects: tuple[Redirect, ...] = ()
 
     @property
     def facets(self) -> tuple[Facet, ...]:

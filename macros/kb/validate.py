@@ -177,6 +177,8 @@ LINKS = {
     "approach": {"causes": "cause", "references": "reference"},
     "alternatives": {"facets": "facet", "references": "reference"},
 }
+# Single-id fields that may name an entry of any kind.
+ANY_LINKS = {"redirects": ("to",)}
 
 
 def entries(doc: Document, kind: str) -> Iterator[tuple[tuple, dict]]:
@@ -202,7 +204,7 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-ENTRY_KIND = {"cause": "cause", "faq": "FAQ entry", "approach": "approach step",
+ENTRY_KIND = {"cause": "cause", "faq": "FAQ entry", "approach": "approach step", "redirects": "redirect",
               "alternatives": "alternative treatment", "conditions": "condition", "regions": "region",
               "glossary": "glossary term", "references": "reference"}
 
@@ -238,6 +240,10 @@ def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Prob
                         yield Problem(doc.label, line, f"{where}'{name}' must name a {target_name}, but '{ref}' is a {found}")
                     elif name == "related" and ref == entry.get("id"):
                         yield Problem(doc.label, line, f"{where}a facet cannot be related to itself")
+            for name in ANY_LINKS.get(kind, ()):
+                ref = entry.get(name)
+                if isinstance(ref, str) and ref not in index.kinds:
+                    yield Problem(doc.label, doc.line(path + (name,)), f"redirect to '{ref}': no entry has that id")
 
 
 def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:

@@ -1,0 +1,70 @@
+"""Published addresses: the registry that keeps educators' links working.
+
+kb/addresses.txt lists every address the site has ever published (page, or page#anchor).
+An address may only disappear if kb/redirects.yaml sends it somewhere that exists.
+`python -m macros.kb --register` (make addresses) adds newly published addresses to the registry.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import KnowledgeBase
+from .problems import Problem
+from .urls import url_of
+
+REGISTRY = "addresses.txt"
+HEADER = ("# Every address this site has published, one per line (see macros/kb/addresses.py).\n"
+          "# Never delete a line: if an entry is renamed or removed, declare a redirect in kb/redirects.yaml.\n"
+          "# Add new addresses with `make addresses`.\n")
+
+
+def published_addresses(kb: KnowledgeBase) -> set[str]:
+    """Every address the current KB publishes: its pages and each entry's anchor."""
+    entries = (*kb.causes, *kb.facets, *(c for f in kb.facets for c in f.checks), *kb.faq, *kb.steps,
+               *kb.alternatives, *kb.conditions, *kb.regions, *kb.glossary, *kb.references)
+    addresses = {url_of(e) for e in entries}
+    addresses |= {a.split("#")[0] for a in addresses}
+    return addresses
+
+
+def read_registry(kb_dir: Path) -> list[tuple[int, str]]:
+    """The registry's addresses with their line numbers (an absent registry is empty)."""
+    path = kb_dir / REGISTRY
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
+
+
+def check_registry(kb: KnowledgeBase, kb_dir: Path) -> list[Problem]:
+    """Every registered address must still resolve, directly or through a declared redirect."""
+    current = published_addresses(kb)
+    moved = {r.source: r for r in kb.redirects}
+    page_moves = {r.source: url_of(r.target).split("#")[0] for r in kb.redirects if "#" not in r.source}
+    label = f"{kb_dir.name}/{REGISTRY}"
+    problems = []
+    for line, address in read_registry(kb_dir):
+        if address in current or address in moved:
+            continue
+        page, _, anchor = address.partition("#")
+        if page in page_moves and (not anchor or f"{page_moves[page]}#{anchor}" in current):
+            continue
+        problems.append(Problem(label, line, f"published address '{address}' no longer exists: keep its id, "
+                                             "or declare a redirect for it in kb/redirects.yaml"))
+    for redirect in kb.redirects:
+        if redirect.source in current:
+            problems.append(Problem(redirect.file, redirect.line, f"redirect from '{redirect.source}': "
+                                                                  "that address is still published, so it cannot move"))
+    return problems
+
+
+def update_registry(kb: KnowledgeBase, kb_dir: Path) -> list[str]:
+    """Add every newly published address to the registry; return the ones added."""
+    known = {address for _line, address in read_registry(kb_dir)}
+    added = sorted(published_addresses(kb) - known)
+    if added:
+        path = kb_dir / REGISTRY
+        body = sorted(known | set(added))
+        path.write_text(HEADER + "\n".join(body) + "\n", encoding="utf-8")
+    return added
+
