@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser check build serve test test-fast bench clean
+.PHONY: help setup browser check build serve test test-fast bench clean addresses new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,23 @@ test: $(STAMP) browser ## run every test: data, error, built-site and real-brows
 
 test-fast: $(STAMP) ## run the data and error tests only (no build, no browser)
 	$(BIN)/python -m pytest tests/data
+
+addresses: $(STAMP) ## register newly published addresses in kb/addresses.txt (commit it)
+	$(BIN)/python -m macros.kb --register
+
+new-cause: $(STAMP) ## start a cause from a commented skeleton: make new-cause ID=nerve-block-missed
+	@test -n "$(ID)" || { echo "error: name the new cause, e.g. make new-cause ID=nerve-block-missed" >&2; exit 2; }
+	@$(BIN)/python -m macros.kb.scaffold new-cause "$(ID)"
+
+new-facet: $(STAMP) ## add a facet skeleton to a cause: make new-facet CAUSE=delayed-effect ID=my-facet
+	@test -n "$(CAUSE)" -a -n "$(ID)" || { echo "error: name the cause and the facet, e.g. make new-facet CAUSE=delayed-effect ID=my-facet" >&2; exit 2; }
+	@$(BIN)/python -m macros.kb.scaffold new-facet "$(CAUSE)" "$(ID)"
+
+stale: $(STAMP) ## list the causes whose last review is more than a year old (a report)
+	@$(BIN)/python -m macros.kb.stale
+
+lint: $(STAMP) ## check the Python code style (ruff)
+	$(BIN)/ruff check macros tests bench
 
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf $(SITE) site-offline dist .pytest_cache

@@ -8,7 +8,7 @@ from .build import build_model
 from .load import Document, parse_file
 from .model import KnowledgeBase
 from .problems import KbError, Problem
-from .validate import check_causes, check_links, check_orphans, check_schema, check_text, index_ids
+from .validate import check_causes, check_links, check_orphans, check_rules, check_schema, check_text, index_ids
 
 KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 
@@ -62,12 +62,14 @@ def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)
     problems.extend(check_causes(parsed))
+    problems.extend(check_rules(parsed))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
     if not unreadable:
         problems.extend(check_links(parsed, index))
         problems.extend(check_orphans(parsed))
     if not any(kind == "cause" for _d, kind in parsed):
-        problems.append(Problem(str((kb_dir / "causes").relative_to(kb_dir.parent)), 1, "holds no cause: add at least one causes/<id>.yaml"))
+        problems.append(Problem(str((kb_dir / "causes").relative_to(kb_dir.parent)), 1,
+                                "holds no cause: add at least one causes/<id>.yaml"))
     docs: dict[str, list[Document]] = {}
     for doc, kind in parsed:
         docs.setdefault(kind, []).append(doc)

@@ -4,8 +4,22 @@ from __future__ import annotations
 from typing import Any
 
 from .load import Document
-from .model import (Alternative, Cause, Change, Check, Condition, Facet, FaqEntry, KnowledgeBase,
-                    Meta, Redirect, Reference, Review, Step, Term)
+from .model import (
+    Alternative,
+    Cause,
+    Change,
+    Check,
+    Condition,
+    Facet,
+    FaqEntry,
+    KnowledgeBase,
+    Meta,
+    Redirect,
+    Reference,
+    Review,
+    Step,
+    Term,
+)
 
 
 def _set(obj: Any, name: str, value: Any) -> None:

@@ -33,7 +33,8 @@ def export_kb(kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
         "title": kb.meta.title,
         "version": kb.meta.version,
         "causes": [{"id": c.id, "order": c.order, "title": c.title, "summary": c.summary, "overview": c.overview,
-                    "synonyms": list(c.synonyms), "url": base_url + url_of(c), "reviewed": {"on": c.reviewed.on, "by": c.reviewed.by},
+                    "synonyms": list(c.synonyms), "url": base_url + url_of(c),
+                    "reviewed": {"on": c.reviewed.on, "by": c.reviewed.by},
                     "facets": [_facet(f, base_url) for f in c.facets]} for c in kb.causes],
         "faq": [{"id": e.id, "question": e.question, "answer": e.answer, "causes": [c.id for c in e.causes],
                  "facets": [f.id for f in e.facets], "references": _refs(e.references), "url": base_url + url_of(e)}

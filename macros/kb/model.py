@@ -28,7 +28,7 @@ class Condition:
     name: str
     kind: str  # "condition" or "region"
     synonyms: tuple[str, ...] = ()
-    facets: tuple["Facet", ...] = field(default=(), compare=False, repr=False)
+    facets: tuple[Facet, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Check:
 
     id: str
     ask: str
-    facet: "Facet" = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    facet: Facet = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,9 @@ class Facet:
     conditions: tuple[Condition, ...] = ()
     regions: tuple[Condition, ...] = ()
     references: tuple[Reference, ...] = ()
-    cause: "Cause" = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
-    related: tuple["Facet", ...] = field(default=(), compare=False, repr=False)
-    alternatives: tuple["Alternative", ...] = field(default=(), compare=False, repr=False)
+    cause: Cause = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    related: tuple[Facet, ...] = field(default=(), compare=False, repr=False)
+    alternatives: tuple[Alternative, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,11 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Probl
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
         yield Problem(doc.label, line, f"{where}{_field(path)} must be {wanted}, not {_describe(error.instance)}")
     elif kind == "pattern" and error.validator_value == ID_PATTERN:
-        yield Problem(doc.label, line, f"{where}id {error.instance!r} must be kebab-case: lower-case letters, digits and single hyphens")
+        yield Problem(doc.label, line,
+                      f"{where}id {error.instance!r} must be kebab-case: lower-case letters, digits and single hyphens")
     elif kind == "pattern":
-        yield Problem(doc.label, line, f"{where}{_field(path)} {error.instance!r} does not have the required form ({error.validator_value})")
+        yield Problem(doc.label, line,
+                      f"{where}{_field(path)} {error.instance!r} does not have the required form ({error.validator_value})")
     elif kind == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         yield Problem(doc.label, line, f"{where}{_field(path)} must be one of: {choices} (got {error.instance!r})")
@@ -103,7 +105,8 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Probl
     elif kind == "maxItems":
         yield Problem(doc.label, line, f"{where}{_field(path)} must have at most {error.validator_value} item(s)")
     elif kind == "maxLength":
-        yield Problem(doc.label, line, f"{where}{_field(path)} is too long: {len(error.instance)} characters, at most {error.validator_value}")
+        yield Problem(doc.label, line,
+                      f"{where}{_field(path)} is too long: {len(error.instance)} characters, at most {error.validator_value}")
     elif kind == "minLength":
         yield Problem(doc.label, line, f"{where}{_field(path)} must not be empty")
     elif kind == "uniqueItems":
@@ -131,9 +134,11 @@ def check_text(doc: Document) -> Iterator[Problem]:
     for path, value in _strings(doc.data, ()):
         if RAW_HTML.search(value):
             found = RAW_HTML.search(value).group(0)
-            yield Problem(doc.label, doc.line(path), f"{_where(doc, path)}{_field(path)} contains raw HTML ({found!r}...): write plain Markdown text")
+            yield Problem(doc.label, doc.line(path),
+                          f"{_where(doc, path)}{_field(path)} contains raw HTML ({found!r}...): write plain Markdown text")
         elif SCRIPT_URL.search(value):
-            yield Problem(doc.label, doc.line(path), f"{_where(doc, path)}{_field(path)} contains a script URL: links are not allowed in KB text")
+            yield Problem(doc.label, doc.line(path),
+                          f"{_where(doc, path)}{_field(path)} contains a script URL: links are not allowed in KB text")
 
 
 def _strings(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -214,8 +219,10 @@ def index_ids(docs: Iterable[tuple[Document, str]]) -> tuple[Index, list[Problem
     index, problems = Index(), []
     for doc, kind in docs:
         for path, _entry in entries(doc, kind):
-            sub = {0: ENTRY_KIND.get(kind, kind), 2: "facet", 4: "check"}[len(path)] if kind == "cause" else ENTRY_KIND.get(kind, kind)
-            problems.extend(index.add(doc, path, sub))
+            noun = ENTRY_KIND.get(kind, kind)
+            if kind == "cause":
+                noun = {0: noun, 2: "facet", 4: "check"}[len(path)]
+            problems.extend(index.add(doc, path, noun))
     return index, problems
 
 
@@ -246,6 +253,19 @@ def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Prob
                     yield Problem(doc.label, doc.line(path + (name,)), f"redirect to '{ref}': no entry has that id")
 
 
+def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
+    """House rules a schema cannot say: checks are questions; supported claims cite evidence."""
+    for doc, kind in docs:
+        for path, entry in entries(doc, kind):
+            where = _where(doc, path + ("id",))
+            ask = entry.get("ask")
+            if kind == "cause" and isinstance(ask, str) and not ask.rstrip().endswith("?"):
+                yield Problem(doc.label, doc.line(path + ("ask",)), f"{where}'ask' must be a question ending in '?'")
+            if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
+                yield Problem(doc.label, doc.line(path + ("evidence",)),
+                              f"{where}evidence '{entry['evidence']}' must cite at least one reference")
+
+
 def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     """A cause file is named by its id, and no two causes share an order."""
     orders: dict[int, str] = {}
@@ -254,7 +274,8 @@ def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             continue
         cause_id, order = doc.data.get("id"), doc.data.get("order")
         if isinstance(cause_id, str) and doc.path.stem != cause_id:
-            yield Problem(doc.label, doc.line(("id",)), f"cause id '{cause_id}' must match its file name ('{doc.path.stem}.yaml')")
+            yield Problem(doc.label, doc.line(("id",)),
+                          f"cause id '{cause_id}' must match its file name ('{doc.path.stem}.yaml')")
         if isinstance(order, int) and not isinstance(order, bool):
             if order in orders:
                 yield Problem(doc.label, doc.line(("order",)), f"order {order} is already used by cause '{orders[order]}'")
@@ -267,7 +288,7 @@ def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     used: dict[str, set[str]] = {"conditions": set(), "regions": set(), "references": set()}
     text: list[str] = []
     for doc, kind in docs:
-        for path, entry in entries(doc, kind):
+        for _path, entry in entries(doc, kind):
             for name in used:
                 used[name].update(r for r in _list(entry.get(name)) if isinstance(r, str))
         if kind not in ("glossary", "conditions", "regions", "references", "meta"):
@@ -279,12 +300,14 @@ def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             for path, entry in entries(doc, kind):
                 if isinstance(entry.get("id"), str) and entry["id"] not in used[kind]:
                     verb = "cited" if kind == "references" else "used"
-                    yield Problem(doc.label, doc.line(path + ("id",)), f"{noun} '{entry['id']}' is not {verb} by any entry: use it or remove it")
+                    yield Problem(doc.label, doc.line(path + ("id",)),
+                                  f"{noun} '{entry['id']}' is not {verb} by any entry: use it or remove it")
         elif kind == "glossary":
             for path, entry in entries(doc, kind):
                 words = [entry.get("term")] + _list(entry.get("synonyms"))
                 if not any(isinstance(w, str) and _mentions(corpus, w) for w in words):
-                    yield Problem(doc.label, doc.line(path + ("id",)), f"glossary term '{entry.get('id')}' does not appear in any entry's text: use it or remove it")
+                    yield Problem(doc.label, doc.line(path + ("id",)),
+                                  f"glossary term '{entry.get('id')}' does not appear in any entry's text: use it or remove it")
 
 
 def _mentions(corpus: str, word: str) -> bool:

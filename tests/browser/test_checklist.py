@@ -198,6 +198,7 @@ def test_without_javascript_the_checklist_is_readable_and_static(browser, server
 
 def test_the_page_has_no_free_text_fields(page, server):
     open_checklist(page, server)
-    editable = page.locator("input:not([type=radio]):not([type=checkbox]):not([type=hidden]), textarea:not([readonly]), [contenteditable]")
+    editable = page.locator("input:not([type=radio]):not([type=checkbox]):not([type=hidden]), "
+                            "textarea:not([readonly]), [contenteditable]")
     # Material's own search box is the one text field on every page; it never leaves the browser.
     assert editable.evaluate_all("els => els.map(e => e.name || e.className)") == ["query"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import ROOT, build_site, serve
 
 pytestmark = pytest.mark.browser

@@ -29,9 +29,10 @@ def test_the_real_kb_has_no_problems():
     assert [str(p) for p in problems] == []
 
 
-def test_the_eight_causes_of_the_seed_are_present_in_its_order(kb):
-    assert [c.id for c in kb.causes] == SEED_CAUSES
-    assert [c.order for c in kb.causes] == list(range(1, 9))
+def test_the_eight_causes_of_the_seed_come_first_in_its_order(kb):
+    # More causes may follow: adding one is a single new file.
+    assert [c.id for c in kb.causes][:8] == SEED_CAUSES
+    assert [c.order for c in kb.causes][:8] == list(range(1, 9))
 
 
 def test_each_cause_has_at_least_three_facets(kb):

@@ -167,7 +167,8 @@ def test_id_must_be_kebab_case(kb_copy):
     path = kb_copy / "regions.yaml"
     replace_in(path, "- id: knee\n", "- id: Knee_Joint\n")
     line = line_of(path, "Knee_Joint")
-    assert (f"kb/regions.yaml:{line}: entry 'Knee_Joint': id 'Knee_Joint' must be kebab-case: lower-case letters, digits and single hyphens"
+    assert (f"kb/regions.yaml:{line}: entry 'Knee_Joint': "
+            "id 'Knee_Joint' must be kebab-case: lower-case letters, digits and single hyphens"
             in problems_of(kb_copy))
 
 
@@ -223,3 +224,25 @@ def test_mkdocs_build_fails_with_file_and_line_and_no_traceback(project_copy, tm
     assert result.returncode != 0
     assert "Traceback" not in output
     assert any(line.startswith("kb/") and expected in line for line in output.splitlines()), output
+
+
+def test_a_check_that_is_not_a_question_is_rejected(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("ask: ") + len("ask: ")
+    end = text.index("?", start)
+    path.write_text(text[:end] + "." + text[end + 1:], encoding="utf-8")
+    line = line_of(path, "ask: ")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/causes/delayed-effect.yaml:{line}: check '")
+    assert problems[0].endswith("'ask' must be a question ending in '?'")
+
+
+def test_supported_evidence_without_a_reference_is_rejected(kb_copy):
+    path = kb_copy / "alternatives.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "- id: extra-option\n  title: Extra option\n  summary: One line.\n  detail: Text.\n"
+                    "  facets: [onset-takes-time]\n  evidence: supported\n  evidence_note: Says so.\n", encoding="utf-8")
+    line = line_of(path, "evidence: supported", occurrence=text.count("evidence: supported") + 1)
+    assert (f"kb/alternatives.yaml:{line}: entry 'extra-option': evidence 'supported' must cite at least one reference"
+            in problems_of(kb_copy))
