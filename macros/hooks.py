@@ -35,6 +35,8 @@ def on_config(config):
             index = [page for page in (index if isinstance(index, list) else [index]) if isinstance(page, str)]
             pages = [{c.title: source_of(c)[0]} for c in kb.causes]
             nav[i] = {CAUSES_SECTION: index + pages}
+    # The KB version in every page footer, beside the disclaimer.
+    config.copyright = f"{config.copyright.strip()} Knowledge base version {kb.meta.version}."
     redirects = config.plugins.get("redirects")
     if redirects is not None:
         # An old page address (a renamed cause) gets a redirect page; anchors carry over to the new page.

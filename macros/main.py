@@ -61,6 +61,11 @@ def define_env(env) -> None:
         return draw("references.md.j2", references=kb.references)
 
     @env.macro
+    def changelog() -> str:
+        """The KB's content changelog, newest first."""
+        return draw("changelog.md.j2", changes=kb.meta.changelog)
+
+    @env.macro
     def checklist() -> str:
         """The interactive, printable checklist."""
         return draw("checklist.md.j2", causes=kb.checklist_causes)

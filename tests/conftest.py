@@ -46,15 +46,24 @@ def kb_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A throwaway copy of the whole project (config, docs, kb, macros) for build-failure tests."""
-    target = tmp_path / "project"
-    target.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", target)
-    for name in ("docs", "kb", "macros", "overrides"):
+PROJECT_FILES = ("mkdocs.yml", "mkdocs.offline.yml", "CONTRIBUTING.md")
+PROJECT_DIRS = ("docs", "kb", "macros", "overrides")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy what a build reads (config, pages, KB, code, theme overrides) into target."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy(ROOT / name, target)
+    for name in PROJECT_DIRS:
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throwaway copy of the whole project, to break or extend on purpose."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")

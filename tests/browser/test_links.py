@@ -1,10 +1,9 @@
 """Links in training material keep working: old addresses land on the moved entry; each entry has a copy link."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import ROOT, build_site, serve
+
+from conftest import build_site, copy_project, serve
 
 pytestmark = pytest.mark.browser
 
@@ -12,10 +11,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def renamed_site(tmp_path_factory):
     """A build where a facet and a whole cause were renamed, with the redirects an author declares."""
-    project = tmp_path_factory.mktemp("renamed")
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    for name in ("docs", "kb", "macros", "overrides"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = copy_project(tmp_path_factory.mktemp("renamed"))
     kb = project / "kb"
     (kb / "causes" / "delayed-effect.yaml").rename(kb / "causes" / "late-effect.yaml")
     for path in kb.rglob("*.yaml"):

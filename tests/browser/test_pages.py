@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT
 
+from conftest import ROOT
 from macros.kb import load_kb
 
 pytestmark = pytest.mark.browser
