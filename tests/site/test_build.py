@@ -1,0 +1,170 @@
+"""The strictly built site: every entry has its page and anchor, and the export matches the KB."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import build_site
+from macros.kb import load_kb
+from macros.kb.export import export_kb
+from macros.kb.urls import url_of
+from sitecheck import broken_links, read_page, read_site
+
+BASE_URL = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return read_site(site)
+
+
+def page_of(site: Path, url: str):
+    path = url.split("#")[0]
+    return read_page(site / path / "index.html" if not path.endswith(".html") else site / path)
+
+
+def test_every_cause_has_a_page_with_one_anchored_section_per_facet(site, kb):
+    for cause in kb.causes:
+        page = page_of(site, url_of(cause))
+        assert cause.title in page.title
+        for facet in cause.facets:
+            assert facet.id in page.ids, f"{cause.id} page has no #{facet.id}"
+            assert facet.title in page.text
+
+
+@pytest.mark.parametrize("kind", ["faq", "steps", "alternatives", "glossary", "conditions", "regions", "references"])
+def test_every_entry_is_anchored_on_its_page(site, kb, kind):
+    for entry in getattr(kb, kind):
+        page_url, anchor = url_of(entry).split("#")
+        assert anchor in page_of(site, page_url).ids, url_of(entry)
+
+
+def test_every_check_is_an_item_on_the_checklist(site, kb):
+    ids = page_of(site, "checklist/").ids
+    assert [c.id for f in kb.facets for c in f.checks if c.id not in ids] == []
+
+
+def test_condition_and_region_indexes_link_every_facet_that_mentions_them(site, kb):
+    for item in kb.conditions + kb.regions:
+        page_url, anchor = url_of(item).split("#")
+        html = (site / page_url / "index.html").read_text(encoding="utf-8")
+        section = html.split(f'id="{anchor}"')[1].split("<h2")[0]
+        for facet in item.facets:
+            assert f'#{facet.id}"' in section, f"{item.id} does not link {facet.id}"
+
+
+def test_home_page_explains_shows_cause_cards_and_the_disclaimer(site, kb):
+    home = read_page(site / "index.html")
+    assert "Educational material, not medical advice" in home.text
+    for cause in kb.causes:
+        assert f"{cause.order}. {cause.title}" in home.text
+        assert f"causes/{cause.id}/" in " ".join(home.links)
+
+
+def test_navigation_lists_every_cause_in_order(site, kb):
+    html = (site / "causes" / "index.html").read_text(encoding="utf-8")
+    nav = html.split('class="md-nav md-nav--primary"')[1]
+    positions = [nav.find(f'href="../causes/{c.id}/"') if f'href="../causes/{c.id}/"' in nav else nav.find(f'href="{c.id}/"')
+                 for c in kb.causes]
+    assert all(p > 0 for p in positions), positions
+    assert positions == sorted(positions)
+
+
+def test_every_page_has_a_title_and_a_meta_description(pages):
+    for rel, page in pages.items():
+        if rel == "404.html":
+            continue
+        assert page.title.strip(), rel
+        assert page.description and len(page.description) > 40, rel
+
+
+def test_disclaimer_is_in_the_footer_of_every_page(pages):
+    assert [rel for rel, page in pages.items() if "not medical advice" not in page.text] == []
+
+
+def test_every_internal_link_and_anchor_resolves(site, pages):
+    assert broken_links(site, pages) == []
+
+
+def test_kb_json_validates_against_its_published_schema(site):
+    data = json.loads((site / "kb.json").read_text(encoding="utf-8"))
+    schema = json.loads((site / "kb.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_kb_json_matches_the_kb_exactly(site, kb):
+    published = json.loads((site / "kb.json").read_text(encoding="utf-8"))
+    assert published == json.loads(json.dumps(export_kb(kb, BASE_URL)))
+    assert [c["id"] for c in published["causes"]] == [c.id for c in kb.causes]
+    facet = published["causes"][0]["facets"][0]
+    assert facet["url"] == BASE_URL + f"causes/{kb.causes[0].id}/#{kb.causes[0].facets[0].id}"
+    assert published["version"] == kb.meta.version
+
+
+def test_kb_json_urls_point_at_real_anchors(site):
+    published = json.loads((site / "kb.json").read_text(encoding="utf-8"))
+    urls = [f["url"] for c in published["causes"] for f in c["facets"]] + [e["url"] for e in published["faq"]]
+    for url in urls:
+        page_url, anchor = url.removeprefix(BASE_URL).split("#")
+        assert anchor in page_of(site, page_url).ids, url
+
+
+def test_a_ninth_cause_needs_only_its_own_file(project_copy, tmp_path):
+    cause = yaml.safe_load((project_copy / "kb" / "causes" / "delayed-effect.yaml").read_text(encoding="utf-8"))
+    cause["id"], cause["order"], cause["title"] = "wrong-medicine", 9, "Wrong medicine injected"
+    for n, facet in enumerate(cause["facets"]):
+        facet.pop("related", None)
+        facet["id"] = f"wrong-medicine-facet-{n}"
+        facet["checks"] = [{"id": f"wrong-medicine-check-{n}", "ask": f"Was the vial checked, step {n}?"}]
+    (project_copy / "kb" / "causes" / "wrong-medicine.yaml").write_text(
+        "# yaml-language-server: $schema=../schema/cause.schema.json\n" + yaml.safe_dump(cause, sort_keys=False),
+        encoding="utf-8")
+    out = tmp_path / "site"
+    result = build_site(project_copy, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    page = read_page(out / "causes" / "wrong-medicine" / "index.html")
+    assert "wrong-medicine-facet-0" in page.ids
+    assert 'href="../wrong-medicine/"' in (out / "causes" / "delayed-effect" / "index.html").read_text(encoding="utf-8")
+    assert "Wrong medicine injected" in read_page(out / "causes" / "index.html").text
+    assert "9. Wrong medicine injected" in read_page(out / "index.html").text
+    assert "wrong-medicine-check-0" in read_page(out / "checklist" / "index.html").ids
+    exported = json.loads((out / "kb.json").read_text(encoding="utf-8"))
+    assert exported["causes"][-1]["id"] == "wrong-medicine"
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"].startswith("causes/wrong-medicine/") for doc in index["docs"])
+    shutil.rmtree(out)
+
+
+def test_the_kb_version_is_in_every_page_footer(pages, kb):
+    assert [rel for rel, page in pages.items() if f"Knowledge base version {kb.meta.version}" not in page.text] == []
+
+
+def test_the_changelog_page_lists_every_release_of_meta(site, kb):
+    page = page_of(site, "changelog/")
+    for change in kb.meta.changelog:
+        assert f"v{change.version.replace('.', '-')}" in page.ids
+        assert all(" ".join(line.split()) in page.text for line in change.changes)
+
+
+def test_the_contributor_guide_is_published_on_the_site(site):
+    page = page_of(site, "contributing/")
+    assert "make new-facet" in page.text and "Renaming or removing an entry" in page.text
+
+
+def test_the_training_page_shows_real_deep_links(site, kb):
+    page = page_of(site, "training/")
+    facet = kb.causes[0].facets[0]
+    assert f"causes/{kb.causes[0].id}/#{facet.id}" in page.text
+    assert f"version {kb.meta.version}" in page.text
