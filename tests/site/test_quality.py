@@ -1,0 +1,66 @@
+"""Quality gates on the built files: page weight within budget, no inline handlers, nothing external."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitecheck import read_site
+
+# Transfer budget per page type, gzip-compressed bytes, for a first visit with an empty cache:
+# the page, every stylesheet and script it links, and the search worker and index that Material
+# fetches at start. Measured at 1.0.0: about 175 KB each; the budget leaves room for growth.
+BUDGET_KB = {"home": 200, "cause": 215, "checklist": 215, "faq": 215}
+PAGE_OF_TYPE = {"home": "index.html", "cause": "causes/incorrect-diagnosis/index.html",
+                "checklist": "checklist/index.html", "faq": "faq/index.html"}
+
+
+def first_visit_files(site: Path, page: Path) -> list[Path]:
+    """The page and every local file a browser fetches to show it (without images, which we have none of)."""
+    html = page.read_text(encoding="utf-8")
+    files = [page]
+    for ref in re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js))"', html):
+        files.append((page.parent / ref).resolve())
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html).group(1))
+    files.append((page.parent / config["search"]).resolve())
+    files.append(site / "search" / "search_index.json")
+    return files
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
+
+
+@pytest.mark.parametrize("kind", BUDGET_KB)
+def test_each_page_type_stays_within_its_transfer_budget(site, kind):
+    page = site / PAGE_OF_TYPE[kind]
+    files = first_visit_files(site, page)
+    missing = [str(f) for f in files if not f.exists()]
+    assert missing == []
+    total_kb = sum(gzip_size(f) for f in files) / 1024
+    assert total_kb <= BUDGET_KB[kind], f"{kind}: {total_kb:.0f} KB transferred, budget {BUDGET_KB[kind]} KB"
+
+
+def test_no_built_page_has_an_inline_event_handler_or_script_url(site):
+    offenders = []
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if re.search(r"<[^>]+\son[a-z]+\s*=", html) or re.search(r'(?:href|src)="\s*javascript:', html):
+            offenders.append(str(path.relative_to(site)))
+    assert offenders == []
+
+
+def test_no_built_page_links_a_resource_outside_the_site(site):
+    pages = read_site(site)
+    external = {}
+    for rel, page in pages.items():
+        html = page.path.read_text(encoding="utf-8")
+        tags = re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*>', html)
+        # rel=canonical names this page's public address; a browser fetches nothing from it.
+        found = [t for t in tags if re.search(r'(?:src|href)="(?:https?:)?//', t) and 'rel="canonical"' not in t]
+        if found:
+            external[rel] = found
+    assert external == {}
