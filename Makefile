@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser check build serve test test-fast bench clean offline addresses new-cause new-facet stale lint
+.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,19 @@ browser: ## install Debian's Chromium (for the browser tests) if it is missing
 	fi
 	@$(CHROMIUM) --version
 
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+html-checker: $(NODE_STAMP) ## install the Nu HTML Checker (npm vnu-jar) and Java if missing
+	@command -v java >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
+	@java -version 2>&1 | head -1
+
 check: $(STAMP) ## validate the KB alone (fast): one line per problem, file:line: message
 	$(BIN)/python -m macros.kb
 
@@ -50,7 +63,7 @@ offline: check ## build the offline copy (works from file://, search included) a
 	$(BIN)/python -c "import shutil, sys; print(shutil.make_archive(sys.argv[1], 'zip', sys.argv[2]))" \
 	  "$(DIST)/cortisone-kb-offline-$$($(BIN)/python -c 'from macros.kb import load_kb; print(load_kb().meta.version)')" $(OFFLINE_SITE)
 
-test: $(STAMP) browser ## run every test: data, error, built-site and real-browser tests
+test: $(STAMP) browser html-checker ## run every test: data, error, built-site and real-browser tests
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the data and error tests only (no build, no browser)
@@ -74,4 +87,4 @@ lint: $(STAMP) ## check the Python code style (ruff)
 	$(BIN)/ruff check macros tests bench
 
 clean: ## remove the built site and caches (keeps .venv)
-	rm -rf $(SITE) site-offline dist .pytest_cache
+	rm -rf $(SITE) $(OFFLINE_SITE) $(DIST) .pytest_cache

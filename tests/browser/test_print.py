@@ -51,7 +51,7 @@ def test_printed_checklist_has_no_site_chrome_but_has_the_form_fields_and_footer
         assert field in pages[0], field
     for number, text in enumerate(pages, start=1):
         assert f"KB version {KB.meta.version}" in text
-        assert "127.0.0.1:8000/checklist/" in text
+        assert "http://127.0.0.1:8000/" in text
         assert f"Page {number} of {len(pages)}" in text
 
 
