@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -168,3 +170,15 @@ def test_the_training_page_shows_real_deep_links(site, kb):
     facet = kb.causes[0].facets[0]
     assert f"causes/{kb.causes[0].id}/#{facet.id}" in page.text
     assert f"version {kb.meta.version}" in page.text
+
+
+def test_a_facet_added_by_following_the_guide_appears_on_its_cause_page(project_copy, tmp_path):
+    scaffold = subprocess.run([sys.executable, "-m", "macros.kb.scaffold", "new-facet", "delayed-effect",
+                               "late-review-missed", "--kb", str(project_copy / "kb")],
+                              cwd=project_copy, capture_output=True, text=True)
+    assert scaffold.returncode == 0, scaffold.stderr
+    out = tmp_path / "site"
+    result = build_site(project_copy, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "late-review-missed" in read_page(out / "causes" / "delayed-effect" / "index.html").ids
+    assert "late-review-missed-check" in read_page(out / "checklist" / "index.html").ids
