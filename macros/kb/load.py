@@ -21,24 +21,56 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass
 class Document:
-    """One parsed KB file: its data and the line of every value in it."""
+    """One parsed KB file: its data, and its YAML node tree for finding the line of any value."""
 
     path: Path
     label: str  # the path as shown in messages, e.g. kb/faq.yaml
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
-    key_lines: dict[Path_, int] = field(default_factory=dict)
+    root: yaml.Node | None = None
+    _strings: list[tuple[tuple, str]] | None = field(default=None, repr=False)
+
+    def _walk(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest node on path, and the key node that holds it (lines are found only when needed)."""
+        node, key_node = self.root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
+                if match is None:
+                    break
+                key_node, node = match
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                break
+        return node, key_node
 
     def line(self, path: Path_) -> int:
         """The line of the value at path, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
+        node, _key = self._walk(tuple(path))
+        return node.start_mark.line + 1 if node is not None else 1
 
     def key_line(self, path: Path_) -> int:
         """The line of the key that holds the value at path (falls back to the value)."""
-        return self.key_lines.get(tuple(path)) or self.line(path)
+        node, key = self._walk(tuple(path))
+        target = key or node
+        return target.start_mark.line + 1 if target is not None else 1
+
+    def strings(self) -> list[tuple[tuple, str]]:
+        """Every text value with its path, computed once."""
+        if self._strings is None:
+            self._strings = list(_strings(self.data, ()))
+        return self._strings
+
+
+def _strings(data: Any, path: Path_):
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
 
 
 def parse_file(path: Path, label: str) -> tuple[Document | None, list[Problem]]:
@@ -56,33 +88,35 @@ def parse_file(path: Path, label: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(label, line, f"is not valid YAML: {reason}")]
     if node is None:
         return None, [Problem(label, 1, "is empty: it must hold at least one entry")]
-    doc = Document(path, label, None)
     problems: list[Problem] = []
-    doc.data = _convert(node, (), doc, problems)
+    doc = Document(path, label, _convert(node, label, problems), node)
     return doc, problems
 
 
-def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> Any:
-    doc.lines[path] = node.start_mark.line + 1
+def _convert(node: yaml.Node, label: str, problems: list[Problem]) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             # Keys are always text: YAML 1.1 would read a key such as `on` as true.
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else _scalar(key_node)
             if key in result:
-                problems.append(Problem(doc.label, key_node.start_mark.line + 1,
-                                        f"key '{key}' appears twice in the same entry"))
+                problems.append(Problem(label, key_node.start_mark.line + 1, f"key '{key}' appears twice in the same entry"))
                 continue
-            doc.key_lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, path + (key,), doc, problems)
+            result[key] = _convert(value_node, label, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
+        return [_convert(item, label, problems) for item in node.value]
     return _scalar(node)
+
+
+_STR = "tag:yaml.org,2002:str"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 def _scalar(node: yaml.Node) -> Any:
     # Dates stay as the text the author wrote: the schema checks their form.
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
         return node.value
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    value = _CONSTRUCTOR.construct_object(node, deep=True)
+    _CONSTRUCTOR.constructed_objects.clear()
+    return value

@@ -17,6 +17,7 @@ import jsonschema
 
 from .load import Document
 from .problems import Problem
+from .quickcheck import satisfies
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
 
@@ -31,12 +32,28 @@ def schema_validator(kind: str) -> jsonschema.protocols.Validator:
     """The validator for one entry kind, built from kb/schema/<kind>.schema.json."""
     schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=cls.FORMAT_CHECKER)
+
+
+def _inline_refs(node: Any, defs: dict) -> Any:
+    """Replace local `#/$defs/...` references by their definitions: same meaning, much faster to check."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: _inline_refs(value, defs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, defs) for item in node]
+    return node
 
 
 def check_schema(doc: Document, kind: str) -> Iterator[Problem]:
     """Yield one problem per schema violation, phrased for an author."""
-    for error in schema_validator(kind).iter_errors(doc.data):
+    validator = schema_validator(kind)
+    # Most documents are valid: a quick yes saves jsonschema's slower walk, which reports the problems.
+    if satisfies(doc.data, validator.schema):
+        return
+    for error in validator.iter_errors(doc.data):
         yield from _explain(doc, error)
 
 
@@ -131,7 +148,7 @@ def _describe(value: Any) -> str:
 
 def check_text(doc: Document) -> Iterator[Problem]:
     """Reject raw HTML and script URLs in any text value."""
-    for path, value in _strings(doc.data, ()):
+    for path, value in doc.strings():
         if RAW_HTML.search(value):
             found = RAW_HTML.search(value).group(0)
             yield Problem(doc.label, doc.line(path),
@@ -139,17 +156,6 @@ def check_text(doc: Document) -> Iterator[Problem]:
         elif SCRIPT_URL.search(value):
             yield Problem(doc.label, doc.line(path),
                           f"{_where(doc, path)}{_field(path)} contains a script URL: links are not allowed in KB text")
-
-
-def _strings(data: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, path + (i,))
 
 
 # --- cross-references -------------------------------------------------------------
@@ -235,10 +241,12 @@ def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Prob
                 for i, ref in enumerate(_list(entry.get(name))):
                     if not isinstance(ref, str):
                         continue
-                    where = _where(doc, path + (name, i))
-                    line = doc.line(path + (name, i))
                     found = index.kinds.get(ref)
                     target_name = ENTRY_KIND.get(target, target)
+                    if found == target_name and ref != entry.get("id"):
+                        continue
+                    where = _where(doc, path + (name, i))
+                    line = doc.line(path + (name, i))
                     if found is None:
                         hint = difflib.get_close_matches(ref, [k for k, v in index.kinds.items() if v == target_name], n=1)
                         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -257,13 +265,13 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     """House rules a schema cannot say: checks are questions; supported claims cite evidence."""
     for doc, kind in docs:
         for path, entry in entries(doc, kind):
-            where = _where(doc, path + ("id",))
             ask = entry.get("ask")
             if kind == "cause" and isinstance(ask, str) and not ask.rstrip().endswith("?"):
-                yield Problem(doc.label, doc.line(path + ("ask",)), f"{where}'ask' must be a question ending in '?'")
+                yield Problem(doc.label, doc.line(path + ("ask",)),
+                              f"{_where(doc, path + ('id',))}'ask' must be a question ending in '?'")
             if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
                 yield Problem(doc.label, doc.line(path + ("evidence",)),
-                              f"{where}evidence '{entry['evidence']}' must cite at least one reference")
+                              f"{_where(doc, path + ('id',))}evidence '{entry['evidence']}' must cite at least one reference")
 
 
 def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
@@ -292,8 +300,8 @@ def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             for name in used:
                 used[name].update(r for r in _list(entry.get(name)) if isinstance(r, str))
         if kind not in ("glossary", "conditions", "regions", "references", "meta"):
-            text.extend(value for _p, value in _strings(doc.data, ()))
-    corpus = " ".join(text).lower()
+            text.extend(value for _p, value in doc.strings())
+    corpus = _words(" ".join(text))
     for doc, kind in docs:
         if kind in used:
             noun = ENTRY_KIND[kind]
@@ -310,5 +318,10 @@ def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
                                   f"glossary term '{entry.get('id')}' does not appear in any entry's text: use it or remove it")
 
 
-def _mentions(corpus: str, word: str) -> bool:
-    return re.search(r"\b" + re.escape(word.lower()) + r"\b", corpus) is not None
+def _words(text: str) -> str:
+    """Text as its lower-case words between single spaces, so a phrase can be found with `in`."""
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
+
+
+def _mentions(corpus: str, phrase: str) -> bool:
+    return _words(phrase) in corpus
