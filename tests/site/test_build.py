@@ -182,3 +182,24 @@ def test_a_facet_added_by_following_the_guide_appears_on_its_cause_page(project_
     assert result.returncode == 0, result.stdout + result.stderr
     assert "late-review-missed" in read_page(out / "causes" / "delayed-effect" / "index.html").ids
     assert "late-review-missed-check" in read_page(out / "checklist" / "index.html").ids
+
+
+def test_each_cause_page_shows_its_review_and_numbered_references(site, kb):
+    for cause in kb.causes:
+        html = (site / "causes" / cause.id / "index.html").read_text(encoding="utf-8")
+        text = read_page(site / "causes" / cause.id / "index.html").text
+        assert f"Last reviewed {cause.reviewed.on} by {cause.reviewed.by}" in text
+        for number, ref in enumerate(cause.references, start=1):
+            assert f'href="#cite-{ref.id}"' in html and f'id="cite-{ref.id}"' in html
+            assert f">[{number}]</a>" in html
+
+
+def test_each_facet_shows_its_evidence_badge(site, kb):
+    from macros.render import EVIDENCE_LABELS
+
+    for cause in kb.causes:
+        html = (site / "causes" / cause.id / "index.html").read_text(encoding="utf-8")
+        sections = html.split('class="kb-facet-heading"')[1:]
+        assert len(sections) == len(cause.facets)
+        for facet, section in zip(cause.facets, sections, strict=True):
+            assert f'kb-badge--{facet.evidence}">{EVIDENCE_LABELS[facet.evidence]}<' in section, facet.id
