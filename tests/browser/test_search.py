@@ -66,3 +66,13 @@ def test_each_facet_and_faq_entry_is_its_own_search_result(search_page):
     assert "causes/incorrect-location/#hip-target-missed" in addresses
     addresses = [a for group in search(search_page, "repeat") for a in group]
     assert "faq/#should-i-repeat-the-injection" in addresses
+
+
+@pytest.mark.parametrize("facet_id, title_words", [
+    ("referred-pain-missed", "referred pain taken"),
+    ("post-injection-flare", "pain flare first days"),
+    ("dilution-in-large-joints", "steroid diluted large joint"),
+])
+def test_a_facet_title_ranks_first(search_page, facet_id, title_words):
+    groups = search(search_page, title_words)
+    assert groups and any(address.endswith(f"#{facet_id}") for address in groups[0][:2]), groups[:2]
