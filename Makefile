@@ -86,5 +86,15 @@ stale: $(STAMP) ## list the causes whose last review is more than a year old (a 
 lint: $(STAMP) ## check the Python code style (ruff)
 	$(BIN)/ruff check macros tests bench
 
+LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
+
+$(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(LIGHTHOUSE_STAMP)
+
+bench: build browser $(LIGHTHOUSE_STAMP) ## measure build and load times (docs/benchmarks.md) and Lighthouse scores (docs/lighthouse.md)
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/lighthouse.py $(SITE)
+
 clean: ## remove the built site and caches (keeps .venv)
 	rm -rf $(SITE) $(OFFLINE_SITE) $(DIST) .pytest_cache
