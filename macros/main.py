@@ -8,7 +8,7 @@ from .site import current_kb
 def define_env(env) -> None:
     """Register the KB and the page macros with mkdocs-macros."""
     kb = current_kb()
-    renderer = Renderer(kb, env.conf.get("site_url") or "")
+    renderer = Renderer(kb)
     env.variables["kb"] = kb
 
     def draw(template: str, **context: object) -> str:

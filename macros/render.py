@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 
 from .kb.model import KnowledgeBase, Reference
-from .kb.urls import link_from, url_of
+from .kb.urls import link_from
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -22,13 +22,13 @@ EVIDENCE_LABELS = {
 class Renderer:
     """Renders the partials in macros/templates for one KB."""
 
-    def __init__(self, kb: KnowledgeBase, site_url: str = ""):
+    def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, url_of=url_of, site_url=site_url)
+        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS)
         self.env.filters["label"] = label
         self.env.filters["short_cite"] = short_cite
         self.env.globals["cited_by"] = lambda ref: cited_by(kb, ref)
@@ -42,7 +42,7 @@ class Renderer:
         def page_href(src: str) -> str:
             return posixpath.relpath(src, posixpath.dirname(page_src) or ".")
 
-        return self.env.get_template(template).render(href=href, page_href=page_href, page_src=page_src, **context)
+        return self.env.get_template(template).render(href=href, page_href=page_href, **context)
 
 
 def label(entry: object) -> str:
