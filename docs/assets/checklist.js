@@ -184,7 +184,6 @@
       if (button.getAttribute("data-kb-action") === "copy") self.copySummary();
       if (button.getAttribute("data-kb-action") === "clear") self.clear();
     });
-    this.root.querySelector("[data-kb-tools]").hidden = false;
     this.root.setAttribute("data-kb-ready", "");
   };
 
