@@ -11,14 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from markupsafe import escape  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros.kb.export import export_files  # noqa: E402
 from macros.kb.urls import page_url, source_of  # noqa: E402
-from macros.render import label  # noqa: E402
+from macros.render import Renderer  # noqa: E402
 from macros.site import current_kb  # noqa: E402
 
 CAUSES_SECTION = "Causes"
@@ -37,7 +36,9 @@ def on_config(config):
             pages = [{c.title: source_of(c)[0]} for c in kb.causes]
             nav[i] = {CAUSES_SECTION: index + pages}
     # The KB version in every page footer, beside the disclaimer.
-    config.copyright = f"{config.copyright.strip()} Knowledge base version {kb.meta.version}."
+    version = f"Knowledge base version {kb.meta.version}."
+    if version not in config.copyright:
+        config.copyright = f"{config.copyright.strip()} {version}"
     redirects = config.plugins.get("redirects")
     if redirects is not None:
         # An old page address (a renamed cause) gets a redirect page; anchors carry over to the new page.
@@ -77,19 +78,16 @@ def print_footer_css(kb, site_url: str) -> str:
 
 def on_page_content(html, page, config, files):
     """On the page of a moved anchor, leave an alias with the old id that leads to the new place."""
-    moved = [r for r in current_kb().redirects
-             if "#" in r.source and r.source.split("#")[0] == page_url(page.file.src_uri)]
+    kb = current_kb()
+    moved = [r for r in kb.redirects if "#" in r.source and r.source.split("#")[0] == page_url(page.file.src_uri)]
     if not moved:
         return html
     aliases = []
     for redirect in moved:
         src, anchor = source_of(redirect.target)
-        target = files.get_file_from_path(src)
-        href = get_relative_url(target.url, page.url) + (f"#{anchor}" if anchor else "")
-        old_id = redirect.source.split("#")[1]
-        aliases.append(f'<p class="kb-moved" id="{escape(old_id)}">This entry has moved: '
-                       f'<a href="{escape(href)}" data-kb-moved-to>{escape(label(redirect.target))}</a></p>')
-    return html + "\n" + "\n".join(aliases)
+        href = get_relative_url(files.get_file_from_path(src).url, page.url) + (f"#{anchor}" if anchor else "")
+        aliases.append({"old_id": redirect.source.split("#")[1], "href": href, "target": redirect.target})
+    return html + Renderer(kb).render("moved.html.j2", page.file.src_uri, aliases=aliases)
 
 
 def _yaml_text(text: str) -> str:

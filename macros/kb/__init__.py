@@ -8,7 +8,7 @@ from .build import build_model
 from .load import Document, parse_file
 from .model import KnowledgeBase
 from .problems import KbError, Problem
-from .validate import check_causes, check_links, check_orphans, check_rules, check_schema, check_text, index_ids
+from .validate import SCHEMA_DIR, check_causes, check_links, check_orphans, check_rules, check_schema, check_text, index_ids
 
 KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 
@@ -50,13 +50,14 @@ def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[
     """Parse and check every KB file; return the documents and every problem found."""
     kb_dir = Path(kb_dir).resolve()
     files, problems = _kb_files(kb_dir)
+    schema_dir = kb_dir / "schema" if (kb_dir / "schema").is_dir() else SCHEMA_DIR
     parsed: list[tuple[Document, str]] = []
     for path, kind in files:
         doc, file_problems = parse_file(path, str(path.relative_to(kb_dir.parent)))
         problems.extend(file_problems)
         if doc is not None:
             parsed.append((doc, kind))
-            problems.extend(check_schema(doc, kind))
+            problems.extend(check_schema(doc, kind, schema_dir))
             problems.extend(check_text(doc))
     unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)

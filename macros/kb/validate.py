@@ -19,18 +19,19 @@ from .load import Document
 from .problems import Problem
 from .quickcheck import satisfies
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"  # the project's; a KB copy brings its own
 
 # Text must never carry markup that a browser would run or render as HTML.
 RAW_HTML = re.compile(r"<\s*[A-Za-z/!?]")
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
+# Script URLs anywhere, and data: URLs as a Markdown link target ("data:" alone is ordinary prose).
+SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\]\(\s*data\s*:")
 
 
 @cache
-def schema_validator(kind: str) -> jsonschema.protocols.Validator:
-    """The validator for one entry kind, built from kb/schema/<kind>.schema.json."""
-    schema = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"))
+def schema_validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.protocols.Validator:
+    """The validator for one entry kind, built from <schema_dir>/<kind>.schema.json."""
+    schema = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=cls.FORMAT_CHECKER)
 
@@ -47,9 +48,9 @@ def _inline_refs(node: Any, defs: dict) -> Any:
     return node
 
 
-def check_schema(doc: Document, kind: str) -> Iterator[Problem]:
+def check_schema(doc: Document, kind: str, schema_dir: Path = SCHEMA_DIR) -> Iterator[Problem]:
     """Yield one problem per schema violation, phrased for an author."""
-    validator = schema_validator(kind)
+    validator = schema_validator(kind, schema_dir)
     # Most documents are valid: a quick yes saves jsonschema's slower walk, which reports the problems.
     if satisfies(doc.data, validator.schema):
         return

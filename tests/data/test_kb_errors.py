@@ -246,3 +246,10 @@ def test_supported_evidence_without_a_reference_is_rejected(kb_copy):
     line = line_of(path, "evidence: supported", occurrence=text.count("evidence: supported") + 1)
     assert (f"kb/alternatives.yaml:{line}: entry 'extra-option': evidence 'supported' must cite at least one reference"
             in problems_of(kb_copy))
+
+
+def test_ordinary_prose_with_a_colon_after_data_is_not_a_script_url(kb_copy):
+    path = kb_copy / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + '- id: data-colon-example\n  term: Bursa\n'
+                    '  definition: "Trial data: mixed; see the data: tables."\n', encoding="utf-8")
+    assert problems_of(kb_copy) == []
