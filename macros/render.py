@@ -72,8 +72,10 @@ def cited_by(kb: KnowledgeBase, ref: Reference) -> list[object]:
 def search_terms(facet: object) -> list[str]:
     """The words a reader may search for a facet with: its synonyms, then its conditions' and regions' names
     and synonyms (Material's search has no synonym field, so they must be in the facet's own text)."""
-    words: list[str] = list(facet.synonyms)
+    words: dict[str, str] = {}  # first spelling of each word, case ignored, in order
+    for word in facet.synonyms:
+        words.setdefault(word.lower(), word)
     for item in (*facet.conditions, *facet.regions):
-        words.extend((item.name, *item.synonyms))
-    seen: set[str] = set()
-    return [w for w in words if not (w.lower() in seen or seen.add(w.lower()))]
+        for word in (item.name, *item.synonyms):
+            words.setdefault(word.lower(), word)
+    return list(words.values())

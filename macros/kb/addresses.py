@@ -20,9 +20,7 @@ HEADER = ("# Every address this site has published, one per line (see macros/kb/
 
 def published_addresses(kb: KnowledgeBase) -> set[str]:
     """Every address the current KB publishes: its pages and each entry's anchor."""
-    entries = (*kb.causes, *kb.facets, *(c for f in kb.facets for c in f.checks), *kb.faq, *kb.steps,
-               *kb.alternatives, *kb.conditions, *kb.regions, *kb.glossary, *kb.references)
-    addresses = {url_of(e) for e in entries}
+    addresses = {url_of(e) for e in kb.entries}
     addresses |= {a.split("#")[0] for a in addresses}
     return addresses
 

@@ -1,6 +1,7 @@
 """Turn validated KB documents into the typed, fully linked model."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from .load import Document
@@ -91,16 +92,16 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
     meta_data = docs["meta"][0].data
     meta = Meta(meta_data["title"], meta_data["version"],
                 tuple(Change(c["version"], c["date"], tuple(c["changes"])) for c in meta_data["changelog"]))
-    entries = {e.id: e for e in (*causes, *facets.values(), *(c for f in facets.values() for c in f.checks), *faq,
-                                 *steps, *alternatives, *conditions.values(), *regions.values(), *glossary, *refs.values())}
-    redirects = tuple(Redirect(r["from"], entries[r["to"]], doc.label, doc.line((i, "from")))
-                      for doc in docs.get("redirects", []) for i, r in enumerate(doc.data))
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         meta=meta, causes=tuple(causes), faq=faq, steps=steps, alternatives=alternatives,
         conditions=tuple(sorted(conditions.values(), key=lambda c: c.name.lower())),
         regions=tuple(sorted(regions.values(), key=lambda c: c.name.lower())),
-        glossary=glossary, references=tuple(refs.values()), redirects=redirects,
+        glossary=glossary, references=tuple(refs.values()),
     )
+    entries = {e.id: e for e in kb.entries}
+    redirects = tuple(Redirect(r["from"], entries[r["to"]], doc.label, doc.line((i, "from")))
+                      for doc in docs.get("redirects", []) for i, r in enumerate(doc.data))
+    return dataclasses.replace(kb, redirects=redirects)
 
 
 def _items(docs: dict[str, list[Document]], kind: str) -> list[dict]:

@@ -203,6 +203,12 @@ class KnowledgeBase:
                 return cause
         raise KeyError(cause_id)
 
+    @property
+    def entries(self) -> tuple[object, ...]:
+        """Every entry that has an id and an address: causes, facets, checks, FAQ, steps and the rest."""
+        return (*self.causes, *self.facets, *(c for f in self.facets for c in f.checks), *self.faq, *self.steps,
+                *self.alternatives, *self.conditions, *self.regions, *self.glossary, *self.references)
+
     def facets_by_check(self, check_id: str) -> Facet:
         """The facet that owns a checklist item (KeyError if there is none)."""
         for facet in self.facets:
