@@ -87,10 +87,8 @@ def test_the_faq_answers_the_seeds_six_questions_at_least(kb):
     assert len(kb.faq) >= 6
 
 
-def test_no_condition_region_term_or_reference_is_orphaned(kb):
+def test_no_condition_or_region_is_orphaned(kb):
     assert [c.id for c in kb.conditions + kb.regions if not c.facets] == []
-    cited = {r.id for e in (*kb.facets, *kb.faq, *kb.steps, *kb.alternatives) for r in e.references}
-    assert [r.id for r in kb.references if r.id not in cited] == []
 
 
 def test_supported_facets_and_alternatives_cite_at_least_one_reference(kb):
@@ -134,12 +132,11 @@ def test_references_are_copied_unchanged_from_the_verified_list(kb):
     verified_file = SHARED / "references.yaml"
     if not verified_file.exists():
         pytest.skip("shared/references.yaml is not beside this checkout")
-    verified = {r["id"]: r for r in yaml.safe_load(verified_file.read_text(encoding="utf-8"))}
-    for ref in kb.references:
-        assert ref.id in verified, f"{ref.id} is not on the verified list"
-        source = verified[ref.id]
-        for field in ("title", "authors", "source", "year", "doi", "pmid", "url", "kind", "finding"):
-            assert getattr(ref, field) == source[field], (ref.id, field)
+    verified = yaml.safe_load(verified_file.read_text(encoding="utf-8"))
+    ours = yaml.safe_load((KB_DIR / "references.yaml").read_text(encoding="utf-8"))
+    assert ours == [{k: v for k, v in r.items() if k != "seen_at"} for r in verified], (
+        "kb/references.yaml differs from shared/references.yaml: run `make references`")
+    assert len(kb.references) == len(verified)
 
 
 def test_no_prose_is_copied_from_the_seed():
