@@ -1,7 +1,7 @@
 """The thin mkdocs-macros adapter: each macro hands KB data to a Jinja partial."""
 from __future__ import annotations
 
-from .render import Renderer
+from .kb.render import Renderer
 from .site import current_kb
 
 

@@ -14,14 +14,14 @@
 
   function readSaved(known) {
     var raw;
-    try { raw = localStorage.getItem(storageKey()); } catch (e) { return { marks: {}, note: "" }; }
-    if (raw === null) return { marks: {}, note: "" };
+    try { raw = localStorage.getItem(storageKey()); } catch (e) { return { marks: Object.create(null), note: "" }; }
+    if (raw === null) return { marks: Object.create(null), note: "" };
     try {
       var data = JSON.parse(raw);
       if (!data || data.version !== STORAGE_VERSION || typeof data.marks !== "object" || data.marks === null || Array.isArray(data.marks)) {
         throw new Error("foreign");
       }
-      var marks = {};
+      var marks = Object.create(null);  // no prototype: an item id such as "constructor" is just a key
       Object.keys(data.marks).forEach(function (id) {
         // Ids that no longer exist, and unknown states, are ignored.
         if (known[id] && STATES.indexOf(data.marks[id]) !== -1) marks[id] = data.marks[id];
@@ -29,7 +29,7 @@
       return { marks: marks, note: "" };
     } catch (e) {
       try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
-      return { marks: {}, note: "Saved checklist data in this browser was unreadable and has been discarded." };
+      return { marks: Object.create(null), note: "Saved checklist data in this browser was unreadable and has been discarded." };
     }
   }
 
@@ -49,7 +49,7 @@
   function Checklist(root) {
     this.root = root;
     this.items = Array.prototype.slice.call(root.querySelectorAll("[data-kb-item]"));
-    this.known = {};
+    this.known = Object.create(null);
     var self = this;
     this.items.forEach(function (item) { self.known[item.getAttribute("data-kb-item")] = item; });
     this.notice = root.querySelector("[data-kb-notice]");
@@ -58,7 +58,7 @@
   }
 
   Checklist.prototype.marks = function () {
-    var marks = {};
+    var marks = Object.create(null);  // no prototype: an item id such as "constructor" is just a key
     this.items.forEach(function (item) {
       var checked = item.querySelector("input[type=radio]:checked");
       if (checked && STATES.indexOf(checked.value) !== -1) marks[item.getAttribute("data-kb-item")] = checked.value;
@@ -82,7 +82,7 @@
 
   Checklist.prototype.updateProgress = function () {
     var marks = this.marks();
-    var total = 0, done = 0, groups = {};
+    var total = 0, done = 0, groups = Object.create(null);
     this.items.forEach(function (item) {
       var group = item.closest("ol").previousElementSibling;
       var id = group && group.getAttribute("data-kb-progress-for");

@@ -3,14 +3,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .addresses import check_registry
+from .addresses import REGISTRY, check_registry
 from .build import build_model
 from .load import Document, parse_file
 from .model import KnowledgeBase
+from .pages import hand_written_pages, reserved_ids
 from .problems import KbError, Problem
-from .validate import SCHEMA_DIR, check_causes, check_links, check_orphans, check_rules, check_schema, check_text, index_ids
+from .validate import (
+    SCHEMA_DIR,
+    check_causes,
+    check_links,
+    check_orphans,
+    check_redirects,
+    check_reserved,
+    check_rules,
+    check_schema,
+    check_text,
+    index_ids,
+)
 
 KB_DIR = Path(__file__).resolve().parents[2] / "kb"
+DOCS_DIR = KB_DIR.parent / "docs"
 
 # The files of the KB besides causes/, and the schema each follows.
 SINGLE_FILES = {"meta.yaml": "meta", "faq.yaml": "faq", "approach.yaml": "approach",
@@ -25,35 +38,53 @@ __all__ = ["KB_DIR", "KbError", "KnowledgeBase", "Problem", "load_kb", "validate
 def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     label_root = kb_dir.parent
     files, problems = [], []
+
+    def label(path: Path) -> str:
+        return path.relative_to(label_root).as_posix()
+
+    causes_dir = kb_dir / "causes"
     # Causes come first, so a clash with another file is reported at the other file.
-    for path in sorted((kb_dir / "causes").glob("*")):
-        if path.suffix == ".yaml":
+    for path in sorted(causes_dir.iterdir()) if causes_dir.is_dir() and not causes_dir.is_symlink() else []:
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems.append(Problem(label(path), 1, "is a folder: causes are files directly in kb/causes/, "
+                                                    "and subfolders are not read"))
+        elif path.suffix == ".yaml":
             files.append((path, "cause"))
-        elif path.is_file() and not path.name.startswith("."):
-            problems.append(Problem(str(path.relative_to(label_root)), 1, "is not a .yaml file: cause files must end in .yaml"))
+        else:
+            problems.append(Problem(label(path), 1, "is not a .yaml file: cause files must end in .yaml"))
     for name, kind in SINGLE_FILES.items():
         path = kb_dir / name
-        if path.is_file():
+        if path.exists() or path.is_symlink():
             files.append((path, kind))
         else:
-            problems.append(Problem(str((kb_dir / name).relative_to(label_root)), 1, "is missing: the KB needs this file"))
-    files.extend((kb_dir / name, kind) for name, kind in OPTIONAL_FILES.items() if (kb_dir / name).is_file())
-    known = set(SINGLE_FILES) | set(OPTIONAL_FILES) | {"causes", "schema", "addresses.txt"}
+            problems.append(Problem(label(path), 1, "is missing: the KB needs this file"))
+    files.extend((kb_dir / name, kind) for name, kind in OPTIONAL_FILES.items()
+                 if (kb_dir / name).exists() or (kb_dir / name).is_symlink())
+    known = set(SINGLE_FILES) | set(OPTIONAL_FILES) | {"causes", "schema", REGISTRY}
     for path in sorted(kb_dir.iterdir()):
         if path.name not in known and not path.name.startswith("."):
-            problems.append(Problem(str(path.relative_to(label_root)), 1,
+            problems.append(Problem(label(path), 1,
                                     f"is not a KB file: expected one of {', '.join(sorted(SINGLE_FILES))} or causes/<id>.yaml"))
     return files, problems
 
 
-def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[Problem]]:
-    """Parse and check every KB file; return the documents and every problem found."""
+def _docs_dir(kb_dir: Path) -> Path:
+    """The hand-written pages beside this KB, or the project's when a KB copy stands alone."""
+    beside = kb_dir.parent / "docs"
+    return beside if beside.is_dir() else DOCS_DIR
+
+
+def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | None, list[Problem]]:
+    """Every check the build runs, in one pass: files, schemas, text, ids, links, house rules, addresses."""
     kb_dir = Path(kb_dir).resolve()
     files, problems = _kb_files(kb_dir)
     schema_dir = kb_dir / "schema" if (kb_dir / "schema").is_dir() else SCHEMA_DIR
+    docs_dir = _docs_dir(kb_dir)
     parsed: list[tuple[Document, str]] = []
     for path, kind in files:
-        doc, file_problems = parse_file(path, str(path.relative_to(kb_dir.parent)))
+        doc, file_problems = parse_file(path, path.relative_to(kb_dir.parent).as_posix(), kb_dir)
         problems.extend(file_problems)
         if doc is not None:
             parsed.append((doc, kind))
@@ -62,28 +93,35 @@ def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[
     unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)
-    problems.extend(check_causes(parsed))
+    problems.extend(check_reserved(index, reserved_ids(docs_dir)))
+    problems.extend(check_causes(parsed, hand_written_pages(docs_dir)))
+    problems.extend(check_redirects(parsed, hand_written_pages(docs_dir)))
     problems.extend(check_rules(parsed))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
     if not unreadable:
         problems.extend(check_links(parsed, index))
         problems.extend(check_orphans(parsed))
     if not any(kind == "cause" for _d, kind in parsed):
-        problems.append(Problem(str((kb_dir / "causes").relative_to(kb_dir.parent)), 1,
+        problems.append(Problem((kb_dir / "causes").relative_to(kb_dir.parent).as_posix(), 1,
                                 "holds no cause: add at least one causes/<id>.yaml"))
     docs: dict[str, list[Document]] = {}
     for doc, kind in parsed:
         docs.setdefault(kind, []).append(doc)
-    return docs, sorted(set(problems))
+    if problems:
+        return docs, None, sorted(set(problems))
+    kb = build_model(docs)
+    return docs, kb, sorted(set(check_registry(kb, kb_dir)))
+
+
+def validate_kb(kb_dir: Path = KB_DIR) -> tuple[dict[str, list[Document]], list[Problem]]:
+    """Parse and check every KB file as the build does; return the documents and every problem found."""
+    docs, _kb, problems = _check(kb_dir)
+    return docs, problems
 
 
 def load_kb(kb_dir: Path = KB_DIR) -> KnowledgeBase:
     """Load the KB, or raise KbError listing every problem as `file:line: message`."""
-    docs, problems = validate_kb(kb_dir)
-    if problems:
+    _docs, kb, problems = _check(kb_dir)
+    if problems or kb is None:
         raise KbError(problems)
-    kb = build_model(docs)
-    registry_problems = check_registry(kb, Path(kb_dir).resolve())
-    if registry_problems:
-        raise KbError(registry_problems)
     return kb

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .load import read_text
 from .model import KnowledgeBase
-from .problems import Problem
+from .problems import KbError, Problem
 from .urls import url_of
 
 REGISTRY = "addresses.txt"
@@ -26,11 +27,16 @@ def published_addresses(kb: KnowledgeBase) -> set[str]:
 
 
 def read_registry(kb_dir: Path) -> list[tuple[int, str]]:
-    """The registry's addresses with their line numbers (an absent registry is empty)."""
+    """The registry's addresses with their line numbers (an absent registry is empty).
+
+    Raises KbError, at the registry's file and line, if it cannot be read as a text file."""
     path = kb_dir / REGISTRY
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text, problems = read_text(path, f"{kb_dir.name}/{REGISTRY}", kb_dir)
+    if text is None:
+        raise KbError(problems)
+    lines = text.splitlines()
     return [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")]
 
 
@@ -41,7 +47,11 @@ def check_registry(kb: KnowledgeBase, kb_dir: Path) -> list[Problem]:
     page_moves = {r.source: url_of(r.target).split("#")[0] for r in kb.redirects if "#" not in r.source}
     label = f"{kb_dir.name}/{REGISTRY}"
     problems = []
-    for line, address in read_registry(kb_dir):
+    try:
+        registered = read_registry(kb_dir)
+    except KbError as exc:
+        return exc.problems
+    for line, address in registered:
         if address in current or address in moved:
             continue
         page, _, anchor = address.partition("#")

@@ -9,6 +9,7 @@ from .model import (
     Alternative,
     Cause,
     Change,
+    ChangeItem,
     Check,
     Condition,
     Facet,
@@ -30,7 +31,8 @@ def _set(obj: Any, name: str, value: Any) -> None:
 
 def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
     """Build the model from documents that passed validation (keys: the entry kinds)."""
-    refs = {r["id"]: Reference(**r) for r in _items(docs, "references")}
+    # `note` is for editors only: it never enters the model, so no page or export can show it.
+    refs = {r["id"]: Reference(**{k: v for k, v in r.items() if k != "note"}) for r in _items(docs, "references")}
     conditions = {c["id"]: Condition(c["id"], c["name"], "condition", tuple(c.get("synonyms", ())))
                   for c in _items(docs, "conditions")}
     regions = {c["id"]: Condition(c["id"], c["name"], "region", tuple(c.get("synonyms", ())))
@@ -89,19 +91,22 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
         _set(facet, "alternatives", tuple(a for a in alternatives if facet in a.facets))
     glossary = tuple(sorted((Term(t["id"], t["term"], t["definition"], tuple(t.get("synonyms", ())))
                              for t in _items(docs, "glossary")), key=lambda t: t.term.lower()))
-    meta_data = docs["meta"][0].data
-    meta = Meta(meta_data["title"], meta_data["version"],
-                tuple(Change(c["version"], c["date"], tuple(c["changes"])) for c in meta_data["changelog"]))
     kb = KnowledgeBase(
-        meta=meta, causes=tuple(causes), faq=faq, steps=steps, alternatives=alternatives,
+        causes=tuple(causes), faq=faq, steps=steps, alternatives=alternatives,
         conditions=tuple(sorted(conditions.values(), key=lambda c: c.name.lower())),
         regions=tuple(sorted(regions.values(), key=lambda c: c.name.lower())),
-        glossary=glossary, references=tuple(refs.values()),
+        glossary=glossary, references=tuple(refs.values()), meta=None,
     )
     entries = {e.id: e for e in kb.entries}
+    meta_data = docs["meta"][0].data
+    meta = Meta(meta_data["title"], meta_data["version"], tuple(
+        Change(c["version"], c["date"], tuple(
+            ChangeItem(i["text"], i.get("safety", False), tuple(entries[e] for e in i.get("entries", ())))
+            for i in c["changes"]))
+        for c in meta_data["changelog"]))
     redirects = tuple(Redirect(r["from"], entries[r["to"]], doc.label, doc.line((i, "from")))
                       for doc in docs.get("redirects", []) for i, r in enumerate(doc.data))
-    return dataclasses.replace(kb, redirects=redirects)
+    return dataclasses.replace(kb, meta=meta, redirects=redirects)
 
 
 def _items(docs: dict[str, list[Document]], kind: str) -> list[dict]:

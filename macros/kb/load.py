@@ -2,9 +2,15 @@
 
 YAML is parsed with PyYAML's composer so that each node keeps its start mark; the
 result is ordinary Python data plus a map from each value's path to its line.
+
+KB files are untrusted input, so reading is bounded: only regular files inside the KB folder,
+at most MAX_BYTES each; no aliases (a few hundred bytes of them can expand to gigabytes), no tags
+beyond YAML's plain types, and keys that are plain text.
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +61,16 @@ class Document:
         target = key or node
         return target.start_mark.line + 1 if target is not None else 1
 
+    def text_line(self, path: Path_, value: str, offset: int) -> int:
+        """The line of the character at offset in the text value at path (exact for `|` blocks)."""
+        node, _key = self._walk(tuple(path))
+        if node is None:
+            return 1
+        line = node.start_mark.line + 1
+        if getattr(node, "style", None) == "|":
+            return line + 1 + value.count("\n", 0, offset)
+        return line
+
     def strings(self) -> list[tuple[tuple, str]]:
         """Every text value with its path, computed once."""
         if self._strings is None:
@@ -73,50 +89,110 @@ def _strings(data: Any, path: Path_):
             yield from _strings(value, path + (i,))
 
 
-def parse_file(path: Path, label: str) -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML file; return its document or the problems that stop it."""
+MAX_BYTES = 1_000_000
+# The tags YAML gives plain values; any other tag (`!foo`, `!!binary`, `!!python/...`) is refused.
+_PLAIN_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+def read_text(path: Path, label: str, root: Path) -> tuple[str | None, list[Problem]]:
+    """The text of a KB file, or why it cannot be read: it must be a regular UTF-8 file inside root."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(label, 1, f"cannot be read: {exc}")]
+        resolved = path.resolve()
+        info = os.stat(resolved)
+    except (OSError, RuntimeError) as exc:
+        return None, [Problem(label, 1, f"cannot be read: {getattr(exc, 'strerror', None) or exc}")]
+    if not resolved.is_relative_to(root.resolve()):
+        return None, [Problem(label, 1, "is a link to a file outside the KB folder: KB files must be inside kb/")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(label, 1, "is not a regular file (a folder, device, pipe or socket): KB files must be plain files")]
+    if info.st_size > MAX_BYTES:
+        return None, [Problem(label, 1, f"is too large ({info.st_size} bytes): a KB file may hold at most {MAX_BYTES} bytes")]
+    try:
+        data = resolved.read_bytes()[: MAX_BYTES + 1]
+    except OSError as exc:
+        return None, [Problem(label, 1, f"cannot be read: {exc.strerror or exc}")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        return None, [Problem(label, line, f"is not UTF-8 text: byte 0x{byte:02x} cannot be read; save the file as UTF-8")]
+
+
+def parse_file(path: Path, label: str, root: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file; return its document or the problems that stop it."""
+    text, problems = read_text(path, label, root or path.parent)
+    if text is None:
+        return None, problems
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        position = getattr(exc, "position", None)
+        if mark:
+            line = mark.line + 1
+        elif isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+        else:
+            line = 1
+        reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.reader.ReaderError):
+            reason = f"character U+{exc.character if isinstance(exc.character, int) else 0:04X} is not allowed"
         return None, [Problem(label, line, f"is not valid YAML: {reason}")]
     if node is None:
         return None, [Problem(label, 1, "is empty: it must hold at least one entry")]
-    problems: list[Problem] = []
-    doc = Document(path, label, _convert(node, label, problems), node)
-    return doc, problems
+    problems = []
+    try:
+        data = _convert(node, label, problems, set())
+    except RecursionError:
+        return None, [Problem(label, 1, "is nested too deeply to be a KB file")]
+    if problems:
+        return None, problems
+    return Document(path, label, data, node), []
 
 
-def _convert(node: yaml.Node, label: str, problems: list[Problem]) -> Any:
+def _convert(node: yaml.Node, label: str, problems: list[Problem], seen: set[int]) -> Any:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        problems.append(Problem(label, line, "uses a YAML alias (*name): aliases and anchors are not allowed in KB files; "
+                                             "write the value out"))
+        return None
+    seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(Problem(label, line, f"uses the YAML tag '{node.tag}': tags are not allowed in KB files"))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                problems.append(Problem(label, key_node.start_mark.line + 1,
+                                        "has a key that is not plain text: keys must be simple words such as 'title'"))
+                continue
             # Keys are always text: YAML 1.1 would read a key such as `on` as true.
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else _scalar(key_node)
+            key = key_node.value
             if key in result:
                 problems.append(Problem(label, key_node.start_mark.line + 1, f"key '{key}' appears twice in the same entry"))
                 continue
-            result[key] = _convert(value_node, label, problems)
+            result[key] = _convert(value_node, label, problems, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, label, problems) for item in node.value]
-    return _scalar(node)
+        return [_convert(item, label, problems, seen) for item in node.value]
+    return _scalar(node, label, problems)
 
 
 _STR = "tag:yaml.org,2002:str"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _scalar(node: yaml.Node, label: str, problems: list[Problem]) -> Any:
     # Dates stay as the text the author wrote: the schema checks their form.
     if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
         return node.value
-    value = _CONSTRUCTOR.construct_object(node, deep=True)
-    _CONSTRUCTOR.constructed_objects.clear()
-    return value
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        kind = node.tag.rsplit(":", 1)[-1]
+        problems.append(Problem(label, node.start_mark.line + 1, f"{node.value[:40]!r} is not a valid {kind} value"))
+        return None
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()

@@ -159,12 +159,26 @@ class Redirect:
 
 
 @dataclass(frozen=True)
+class ChangeItem:
+    """One change in a release: what changed, whether it corrects a safety problem, and the entries it touched."""
+
+    text: str
+    safety: bool = False
+    entries: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True)
 class Change:
     """One release of the KB's content."""
 
     version: str
     date: str
-    changes: tuple[str, ...]
+    changes: tuple[ChangeItem, ...]
+
+    @property
+    def safety(self) -> bool:
+        """True if the release corrects a clinical safety problem."""
+        return any(c.safety for c in self.changes)
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,29 @@ keyword it does not implement, so that jsonschema then decides.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cache
 from typing import Any
 
 KNOWN = {"$schema", "$id", "$defs", "title", "description", "type", "required", "properties",
          "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "pattern",
-         "enum", "uniqueItems", "format", "minimum"}
+         "enum", "uniqueItems", "minimum", "format"}
+FORMATS = {"date"}  # any other format is left to jsonschema (unsure)
 TYPES = {"string": str, "array": list, "object": dict, "null": type(None)}
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @cache
 def _pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _type_ok(value: Any, expected: str | list) -> bool:
@@ -35,7 +44,7 @@ def _type_ok(value: Any, expected: str | list) -> bool:
 
 def satisfies(value: Any, schema: dict) -> bool:
     """True only if value certainly satisfies schema; False if it does not, or if unsure."""
-    if not KNOWN.issuperset(schema):
+    if not KNOWN.issuperset(schema) or schema.get("format", "date") not in FORMATS:
         return False
     if "type" in schema and not _type_ok(value, schema["type"]):
         return False
@@ -44,9 +53,9 @@ def satisfies(value: Any, schema: dict) -> bool:
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", len(value)):
             return False
-        if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
+        if "pattern" in schema and not _pattern(schema["pattern"]).fullmatch(value):
             return False
-        if schema.get("format") == "date" and not DATE.match(value):
+        if "format" in schema and not _is_date(value):
             return False
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import jinja2
 
-from .kb.model import KnowledgeBase, Reference
-from .kb.urls import link_from
+from .model import KnowledgeBase, Reference
+from .urls import link_from
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 EVIDENCE_LABELS = {
     "supported": "Supported by cited evidence",
@@ -33,6 +33,9 @@ class Renderer:
         self.env.filters["short_cite"] = short_cite
         self.env.globals["cited_by"] = lambda ref: cited_by(kb, ref)
         self.env.globals["search_terms"] = search_terms
+        self.css_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.css_env.filters["css_string"] = css_string
 
     def render(self, template: str, page_src: str, **context: object) -> str:
         """Render one partial for the page whose source path is page_src."""
@@ -43,6 +46,15 @@ class Renderer:
             return posixpath.relpath(src, posixpath.dirname(page_src) or ".")
 
         return self.env.get_template(template).render(href=href, page_href=page_href, **context)
+
+    def render_css(self, template: str, **context: object) -> str:
+        """Render a stylesheet template: values go in only through the css_string filter."""
+        return self.css_env.get_template(template).render(**context)
+
+
+def css_string(text: str) -> str:
+    """text as a double-quoted CSS string: quotes, backslashes and unprintable characters escaped."""
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def label(entry: object) -> str:

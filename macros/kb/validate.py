@@ -15,25 +15,59 @@ from typing import Any
 
 import jsonschema
 
-from .load import Document
-from .problems import Problem
+from .load import Document, read_text
+from .markup import text_problems
+from .pages import TEMPLATE_ID_PREFIXES
+from .problems import KbError, Problem
 from .quickcheck import satisfies
+from .urls import page_url
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"  # the project's; a KB copy brings its own
 
-# Text must never carry markup that a browser would run or render as HTML.
-RAW_HTML = re.compile(r"<\s*[A-Za-z/!?]")
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-# Script URLs anywhere, and data: URLs as a Markdown link target ("data:" alone is ordinary prose).
-SCRIPT_URL = re.compile(r"(?i)\b(?:javascript|vbscript)\s*:|\]\(\s*data\s*:")
+
+
+def schema_validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.protocols.Validator:
+    """The validator for one entry kind, built from <schema_dir>/<kind>.schema.json.
+
+    Raises KbError at the schema file's line if it is missing, not JSON, or not a JSON Schema."""
+    path = schema_dir / f"{kind}.schema.json"
+    try:
+        info = path.stat()
+    except OSError:
+        raise KbError([Problem(_schema_label(path), 1, "is missing: every kind of entry needs its JSON Schema")]) from None
+    return _validator(str(path), info.st_mtime_ns, info.st_size)
+
+
+def _schema_label(path: Path) -> str:
+    return f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
 
 
 @cache
-def schema_validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.protocols.Validator:
-    """The validator for one entry kind, built from <schema_dir>/<kind>.schema.json."""
-    schema = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=cls.FORMAT_CHECKER)
+def _validator(path_text: str, _mtime: int, _size: int) -> jsonschema.protocols.Validator:
+    path = Path(path_text)
+    label = _schema_label(path)
+    text, problems = read_text(path, label, path.parent)
+    if text is None:
+        raise KbError(problems)
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise KbError([Problem(label, exc.lineno, f"is not valid JSON: {exc.msg}")]) from None
+    try:
+        base = jsonschema.validators.validator_for(schema)
+        base.check_schema(schema)
+        cls = jsonschema.validators.extend(base, {"pattern": _whole_value_pattern})
+        return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=base.FORMAT_CHECKER)
+    except (jsonschema.exceptions.SchemaError, KeyError, TypeError, AttributeError, re.error) as exc:
+        reason = getattr(exc, "message", None) or str(exc)
+        raise KbError([Problem(label, 1, f"is not a valid JSON Schema: {reason}")]) from None
+
+
+def _whole_value_pattern(validator, pattern: str, instance: Any, schema: dict) -> Iterator[jsonschema.ValidationError]:
+    """`pattern`, matched against the whole value: a trailing line break never slips past `$`."""
+    if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _inline_refs(node: Any, defs: dict) -> Any:
@@ -50,7 +84,11 @@ def _inline_refs(node: Any, defs: dict) -> Any:
 
 def check_schema(doc: Document, kind: str, schema_dir: Path = SCHEMA_DIR) -> Iterator[Problem]:
     """Yield one problem per schema violation, phrased for an author."""
-    validator = schema_validator(kind, schema_dir)
+    try:
+        validator = schema_validator(kind, schema_dir)
+    except KbError as exc:
+        yield from exc.problems
+        return
     # Most documents are valid: a quick yes saves jsonschema's slower walk, which reports the problems.
     if satisfies(doc.data, validator.schema):
         return
@@ -148,15 +186,12 @@ def _describe(value: Any) -> str:
 
 
 def check_text(doc: Document) -> Iterator[Problem]:
-    """Reject raw HTML and script URLs in any text value."""
+    """KB text is data: reject template and attribute syntax, raw HTML, control characters and
+    anything that renders outside the HTML allowlist (see markup.py)."""
     for path, value in doc.strings():
-        if RAW_HTML.search(value):
-            found = RAW_HTML.search(value).group(0)
-            yield Problem(doc.label, doc.line(path),
-                          f"{_where(doc, path)}{_field(path)} contains raw HTML ({found!r}...): write plain Markdown text")
-        elif SCRIPT_URL.search(value):
-            yield Problem(doc.label, doc.line(path),
-                          f"{_where(doc, path)}{_field(path)} contains a script URL: links are not allowed in KB text")
+        field = next((p for p in reversed(path) if isinstance(p, str)), "")
+        for offset, message in text_problems(value, field):
+            yield Problem(doc.label, doc.text_line(path, value, offset), f"{_where(doc, path)}{_field(path)} {message}")
 
 
 # --- cross-references -------------------------------------------------------------
@@ -190,7 +225,8 @@ LINKS = {
     "alternatives": {"facets": "facet", "references": "reference"},
 }
 # Single-id fields that may name an entry of any kind.
-ANY_LINKS = {"redirects": ("to",)}
+ANY_LINKS = {"redirects": {"to": "redirect to '{ref}': no entry has that id"},
+             "meta": {"entries": "changelog: entry '{ref}' does not exist (name the ids of the entries the change touched)"}}
 
 
 def entries(doc: Document, kind: str) -> Iterator[tuple[tuple, dict]]:
@@ -206,6 +242,11 @@ def entries(doc: Document, kind: str) -> Iterator[tuple[tuple, dict]]:
                             yield ("facets", i, "checks", j), check
         return
     if kind == "meta":
+        if isinstance(doc.data, dict):
+            for i, release in enumerate(_list(doc.data.get("changelog"))):
+                for j, change in enumerate(_list(release.get("changes") if isinstance(release, dict) else None)):
+                    if isinstance(change, dict):
+                        yield ("changelog", i, "changes", j), change
         return
     for i, entry in enumerate(_list(doc.data)):
         if isinstance(entry, dict):
@@ -256,10 +297,12 @@ def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Prob
                         yield Problem(doc.label, line, f"{where}'{name}' must name a {target_name}, but '{ref}' is a {found}")
                     elif name == "related" and ref == entry.get("id"):
                         yield Problem(doc.label, line, f"{where}a facet cannot be related to itself")
-            for name in ANY_LINKS.get(kind, ()):
-                ref = entry.get(name)
-                if isinstance(ref, str) and ref not in index.kinds:
-                    yield Problem(doc.label, doc.line(path + (name,)), f"redirect to '{ref}': no entry has that id")
+            for name, message in ANY_LINKS.get(kind, {}).items():
+                value = entry.get(name)
+                for i, ref in (enumerate(value) if isinstance(value, list) else [(None, value)]):
+                    if isinstance(ref, str) and ref not in index.kinds:
+                        at = path + (name,) + ((i,) if i is not None else ())
+                        yield Problem(doc.label, doc.line(at), message.format(ref=ref))
 
 
 def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
@@ -275,8 +318,8 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
                               f"{_where(doc, path + ('id',))}evidence '{entry['evidence']}' must cite at least one reference")
 
 
-def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
-    """A cause file is named by its id, and no two causes share an order."""
+def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:
+    """A cause file is named by its id, takes no hand-written page's address, and no two causes share an order."""
     orders: dict[int, str] = {}
     for doc, kind in docs:
         if kind != "cause" or not isinstance(doc.data, dict):
@@ -285,16 +328,54 @@ def check_causes(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
         if isinstance(cause_id, str) and doc.path.stem != cause_id:
             yield Problem(doc.label, doc.line(("id",)),
                           f"cause id '{cause_id}' must match its file name ('{doc.path.stem}.yaml')")
-        if isinstance(order, int) and not isinstance(order, bool):
+        if isinstance(cause_id, str) and f"causes/{cause_id}.md" in pages:
+            yield Problem(doc.label, doc.line(("id",)),
+                          f"cause id '{cause_id}' would replace the page docs/causes/{cause_id}.md: choose another id")
+        if isinstance(order, float):
+            yield Problem(doc.label, doc.line(("order",)), f"order {order} must be a whole number such as {int(order)}")
+        elif isinstance(order, int) and not isinstance(order, bool):
             if order in orders:
                 yield Problem(doc.label, doc.line(("order",)), f"order {order} is already used by cause '{orders[order]}'")
             else:
                 orders[order] = str(cause_id)
 
 
+def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:
+    """A redirect never replaces a hand-written page, and each old address is redirected once."""
+    seen: dict[str, int] = {}
+    addresses = {page_url(src) for src in pages}
+    for doc, kind in docs:
+        if kind != "redirects":
+            continue
+        for path, entry in entries(doc, kind):
+            source = entry.get("from")
+            if not isinstance(source, str):
+                continue
+            line = doc.line(path + ("from",))
+            page, _, anchor = source.partition("#")
+            if page in addresses and not anchor:
+                yield Problem(doc.label, line, f"redirect from '{source}': that is a page of the site, which a redirect "
+                                               "would replace")
+            if source in seen:
+                yield Problem(doc.label, line, f"redirect from '{source}' is declared twice (first at line {seen[source]})")
+            else:
+                seen[source] = line
+
+
+def check_reserved(index: Index, reserved: set[str]) -> Iterator[Problem]:
+    """No entry id may take an id that the pages or templates already use."""
+    for entry_id, (doc, path) in index.places.items():
+        if entry_id in reserved or entry_id.startswith(TEMPLATE_ID_PREFIXES):
+            yield Problem(doc.label, doc.line(path + ("id",)),
+                          f"id '{entry_id}' is reserved: a page or template already uses it as an element id "
+                          "or address; choose another id")
+
+
 def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
-    """Conditions, regions and references must be used; glossary terms must appear in text."""
-    used: dict[str, set[str]] = {"conditions": set(), "regions": set(), "references": set()}
+    """Conditions and regions must be used; glossary terms must appear in text.
+
+    References are exempt: kb/references.yaml is a copy of the whole verified list, cited or not."""
+    used: dict[str, set[str]] = {"conditions": set(), "regions": set()}
     text: list[str] = []
     for doc, kind in docs:
         for _path, entry in entries(doc, kind):
@@ -308,9 +389,8 @@ def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             noun = ENTRY_KIND[kind]
             for path, entry in entries(doc, kind):
                 if isinstance(entry.get("id"), str) and entry["id"] not in used[kind]:
-                    verb = "cited" if kind == "references" else "used"
                     yield Problem(doc.label, doc.line(path + ("id",)),
-                                  f"{noun} '{entry['id']}' is not {verb} by any entry: use it or remove it")
+                                  f"{noun} '{entry['id']}' is not used by any entry: use it or remove it")
         elif kind == "glossary":
             for path, entry in entries(doc, kind):
                 words = [entry.get("term")] + _list(entry.get("synonyms"))

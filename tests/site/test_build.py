@@ -157,7 +157,7 @@ def test_the_changelog_page_lists_every_release_of_meta(site, kb):
     page = page_of(site, "changelog/")
     for change in kb.meta.changelog:
         assert f"v{change.version.replace('.', '-')}" in page.ids
-        assert all(" ".join(line.split()) in page.text for line in change.changes)
+        assert all(" ".join(item.text.split()) in page.text for item in change.changes)
 
 
 def test_the_contributor_guide_is_published_on_the_site(site):
@@ -195,7 +195,7 @@ def test_each_cause_page_shows_its_review_and_numbered_references(site, kb):
 
 
 def test_each_facet_shows_its_evidence_badge(site, kb):
-    from macros.render import EVIDENCE_LABELS
+    from macros.kb.render import EVIDENCE_LABELS
 
     for cause in kb.causes:
         html = (site / "causes" / cause.id / "index.html").read_text(encoding="utf-8")
