@@ -89,3 +89,9 @@ def broken_links(site: Path, pages: dict[str, Page]) -> list[str]:
                 if unquote(parts.fragment) not in ids:
                     problems.append(f"{rel} -> {href}: no element with id '{parts.fragment}'")
     return problems
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every built page's address relative to the site root ('./' for the home page), 404 left out."""
+    return sorted(str(p.relative_to(site).parent) + "/" if p.name == "index.html" else str(p.relative_to(site))
+                  for p in site.rglob("*.html") if p.name != "404.html")

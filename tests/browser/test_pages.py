@@ -6,15 +6,11 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
 from macros.kb import load_kb
+from sitecheck import built_pages
 
 pytestmark = pytest.mark.browser
 
 KB = load_kb()
-
-
-def built_pages(site):
-    return sorted(str(p.relative_to(site).parent) + "/" if p.name == "index.html" else str(p.relative_to(site))
-                  for p in site.rglob("*.html") if p.name != "404.html")
 
 
 def test_every_page_passes_axe_and_requests_nothing_outside_the_site(page, site, server):

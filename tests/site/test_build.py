@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import build_site
+from conftest import ROOT, build_site
 from macros.kb import load_kb
 from macros.kb.export import export_kb
 from macros.kb.urls import url_of
@@ -203,3 +203,17 @@ def test_each_facet_shows_its_evidence_badge(site, kb):
         assert len(sections) == len(cause.facets)
         for facet, section in zip(cause.facets, sections, strict=True):
             assert f'kb-badge--{facet.evidence}">{EVIDENCE_LABELS[facet.evidence]}<' in section, facet.id
+
+
+def test_no_editors_note_on_a_reference_reaches_any_page_or_the_export(site):
+    """A reference's `note` says how it was checked: for editors only, never shown to readers."""
+    notes = [" ".join(r["note"].split()) for r in yaml.safe_load((ROOT / "kb" / "references.yaml").read_text(encoding="utf-8"))
+             if r.get("note")]
+    assert len(notes) >= 10  # the verified list does carry notes: this test looks for something real
+    leaked = {}
+    for path in [*site.rglob("*.html"), *site.rglob("*.json"), *site.rglob("*.xml")]:
+        text = " ".join(path.read_text(encoding="utf-8", errors="replace").split())
+        found = [n[:60] for n in notes if n in text or n.replace("'", "&#39;") in text]
+        if found:
+            leaked[str(path.relative_to(site))] = found
+    assert leaked == {}
