@@ -15,7 +15,7 @@ KNOWN = {"$schema", "$id", "$defs", "title", "description", "type", "required", 
          "additionalProperties", "items", "minItems", "maxItems", "minLength", "maxLength", "pattern",
          "enum", "uniqueItems", "minimum", "format"}
 FORMATS = {"date"}  # any other format is left to jsonschema (unsure)
-TYPES = {"string": str, "array": list, "object": dict, "null": type(None)}
+TYPES = {"string": str, "array": list, "object": dict, "null": type(None), "boolean": bool}
 
 
 @cache
