@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses new-cause new-facet stale lint
+.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses references new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ test: $(STAMP) browser html-checker ## run every test: data, error, built-site a
 
 test-fast: $(STAMP) ## run the data and error tests only (no build, no browser)
 	$(BIN)/python -m pytest tests/data
+
+references: $(STAMP) ## copy the verified reference list (../shared/references.yaml) into kb/references.yaml
+	$(BIN)/python -m macros.kb.sync_references
 
 addresses: $(STAMP) ## register newly published addresses in kb/addresses.txt (commit it)
 	$(BIN)/python -m macros.kb --register
