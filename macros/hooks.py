@@ -83,4 +83,4 @@ def on_post_page(output, page, config):
     problems = page_problems(output)
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the built page {p}" for p in problems))
-    return with_policy(output)
+    return with_policy(output, offline=any(name.endswith("offline") for name in config.plugins))

@@ -6,6 +6,8 @@ matter is written by a YAML serialiser, so no KB text can end it early or add ke
 """
 from __future__ import annotations
 
+import html
+
 import yaml
 
 from .export import export_files
@@ -28,7 +30,9 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str
     for cause in kb.causes:
         src = source_of(cause)[0]
         # Cause pages rank first in search: their facet titles are what readers look for.
-        meta = {"title": cause.title, "description": cause.summary, "search": {"boost": 2}, "render_macros": False}
+        # The theme writes the description into an attribute without escaping it: it must arrive escaped.
+        meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 2},
+                "render_macros": False}
         pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
 

@@ -23,7 +23,7 @@ MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "pymdownx.detail
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
     "p": frozenset(), "br": frozenset(), "em": frozenset(), "strong": frozenset(), "code": frozenset(),
     "pre": frozenset(), "blockquote": frozenset(), "ul": frozenset(), "li": frozenset(),
-    "ol": frozenset({"start"}), "a": frozenset({"href", "title"}), "img": frozenset({"src", "alt", "title"}),
+    "ol": frozenset({"start"}), "a": frozenset({"href", "title"}),
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "blob", "file"})
@@ -100,15 +100,20 @@ def url_scheme(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def link_problem(url: str, tag: str) -> str | None:
-    """Why a link or image target is not allowed, or None if it is."""
+def link_problem(url: str) -> str | None:
+    """Why a link target is not allowed, or None if it is.
+
+    Only whole http(s) and mailto addresses: KB text appears on several pages (a facet on its cause
+    page and on the checklist), so a relative address would lead somewhere different from each.
+    Entries link to each other through their structured fields (related, facets, references)."""
     scheme = url_scheme(url)
     if scheme in SCRIPT_SCHEMES:
-        return f"contains a script URL ({scheme}:): links may only go to http(s), mailto or this site's pages"
-    if tag == "img" and (scheme or re.sub(r"[\x00-\x20]", "", url).startswith(("//", "\\\\", "/\\", "\\/"))):
-        return f"shows an image from outside the site ({url[:60]!r}): images may only come from this site"
-    if scheme and scheme not in LINK_SCHEMES:
-        return f"links to a '{scheme}:' address: links may only go to http(s), mailto or this site's pages"
+        return f"contains a script URL ({scheme}:): links may only go to http(s) or mailto addresses"
+    if scheme is None:
+        return (f"links to the relative address {url[:60]!r}: link other entries through the structured fields "
+                "(related, facets, references), and outside pages by their full https:// address")
+    if scheme not in LINK_SCHEMES:
+        return f"links to a '{scheme}:' address: links may only go to http(s) or mailto addresses"
     return None
 
 
@@ -119,6 +124,10 @@ class _Allowlist(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         allowed = ALLOWED_TAGS.get(tag)
+        if tag == "img":
+            self.problems.append("shows an image: KB text may not show images, so that a page never loads one "
+                                 "from elsewhere")
+            return
         if allowed is None:
             self.problems.append(f"produces a <{tag}> element, which KB text may not contain "
                                  "(headings, rules, boxes and tables come from the templates)")
@@ -128,8 +137,8 @@ class _Allowlist(HTMLParser):
                 self.problems.append(f"sets the element id {value!r}: ids come only from the templates")
             elif name not in allowed:
                 self.problems.append(f"sets the attribute '{name}' on <{tag}>: KB text may not set attributes")
-            elif name in ("href", "src"):
-                problem = link_problem(value or "", tag)
+            elif name == "href":
+                problem = link_problem(value or "")
                 if problem:
                     self.problems.append(problem)
 

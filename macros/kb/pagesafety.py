@@ -113,18 +113,25 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy_for(html: str) -> str:
-    """The page's policy: the site's own files, plus exactly the inline scripts the page holds."""
-    hashes = sorted({script_hash(s) for s in _parse(html).inline_scripts})
-    directives = dict(POLICY, **{"script-src": POLICY["script-src"] + hashes})
+def policy_for(html: str, offline: bool = False) -> str:
+    """The page's policy: the site's own files, plus exactly the inline scripts the page holds.
+
+    The offline copy is opened from disk, where the theme runs search through a shim that writes an
+    inline script naming the folder the copy was unpacked in: no hash can name it in advance, so
+    that copy allows inline scripts (and file: addresses); every other directive still holds."""
+    if offline:
+        scripts = POLICY["script-src"] + ["'unsafe-inline'", "file:"]
+    else:
+        scripts = POLICY["script-src"] + sorted({script_hash(s) for s in _parse(html).inline_scripts})
+    directives = dict(POLICY, **{"script-src": scripts})
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def with_policy(html: str) -> str:
+def with_policy(html: str, offline: bool = False) -> str:
     """The page with its Content-Security-Policy as the first element of <head>, before any script.
 
     Call only after content_problems found no script in the content, so the hashes are the theme's."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html, offline)}">'
     head = re.search(r"<head[^>]*>(\s*<meta charset=[^>]*>)?", html)
     if head is None:
         raise ValueError("the page has no <head>")

@@ -30,8 +30,9 @@ def test_every_page_has_a_policy_and_nothing_is_blocked(context, site, server):
     assert found == {}
 
 
-def test_the_policy_blocks_an_injected_inline_script(page, server):
+def test_the_policy_blocks_an_injected_inline_script(context, server):
     """A negative control: the policy is enforced, so a script that got into a page would not run."""
+    page = context.new_page()
     page.goto(server + "faq/")
     ran = page.evaluate("""() => new Promise(resolve => {
         document.addEventListener('securitypolicyviolation', () => resolve('blocked'), { once: true });

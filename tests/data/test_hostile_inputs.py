@@ -168,18 +168,33 @@ def test_a_link_to_another_scheme_is_refused(kb_copy):
     assert_refused(kb_copy, line, "links to a 'ftp:' address")
 
 
-OUTSIDE_IMAGES = [
+IMAGES = [
     "![pixel](https://evil.example/p.png)",
     "![pixel](//evil.example/p.png)",
     "![pixel](HTTP://evil.example/p.png)",
     "![pixel][p]\n\n[p]: https://evil.example/p.png",
+    "![local](../assets/images/favicon.png)",
 ]
 
 
-@pytest.mark.parametrize("text", OUTSIDE_IMAGES)
-def test_images_from_outside_the_site_are_refused(kb_copy, text):
+@pytest.mark.parametrize("text", IMAGES)
+def test_images_are_refused_so_no_page_loads_one_from_elsewhere(kb_copy, text):
     line = set_explanation(kb_copy, text)
-    assert_refused(kb_copy, line, "shows an image from outside the site")
+    assert_refused(kb_copy, line, "shows an image: KB text may not show images")
+
+
+@pytest.mark.parametrize("text", ["[x](&#106;avascript:alert(1))", "[x](javascript&colon;alert(1))", "[faq](../faq/)",
+                                  "[x](/etc/passwd)", "[x](#referred-pain-missed)"])
+def test_relative_links_are_refused_because_kb_text_appears_on_several_pages(kb_copy, text):
+    line = set_explanation(kb_copy, text)
+    assert_refused(kb_copy, line, "links to the relative address", "structured fields")
+
+
+@pytest.mark.parametrize("text", ["[a source](https://example.org/a_(b))", "[write to us](mailto:editors@example.org)",
+                                  "Plain text with a colon: and data: and javascript: in prose."])
+def test_whole_http_and_mailto_links_and_plain_prose_pass(kb_copy, text):
+    set_explanation(kb_copy, text)
+    assert problems_of(kb_copy) == []
 
 
 @pytest.mark.parametrize("text", ['--8<-- "mkdocs.yml"', ';--8<-- "kb/meta.yaml"', '-8<- "README.md"',

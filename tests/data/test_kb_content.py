@@ -164,3 +164,36 @@ def test_the_kb_core_does_not_import_mkdocs():
     code = "import sys, macros.kb; macros.kb.load_kb(); assert not any(m.startswith('mkdocs') for m in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+SAFETY_CORRECTIONS_1_1_0 = ["inflammatory-burden-underestimated", "spinal-stenosis-worsening", "oral-pain-relief",
+                            "surgery", "spine-target-missed", "sterile-technique-breach"]
+
+
+def test_the_changelog_lists_the_safety_corrections_with_the_entries_they_changed(kb):
+    release = next(c for c in kb.meta.changelog if c.version == "1.1.0")
+    assert release.safety
+    changed = {e.id for item in release.changes if item.safety for e in item.entries}
+    assert [i for i in SAFETY_CORRECTIONS_1_1_0 if i not in changed] == []
+
+
+def test_a_hot_or_new_effusion_is_aspirated_before_any_steroid(kb):
+    facet = next(f for f in kb.facets if f.id == "inflammatory-burden-underestimated")
+    text = " ".join([facet.explanation, *facet.examples, *facet.next_steps, *(c.ask for c in facet.checks)]).lower()
+    assert "aspirat" in text and "before any steroid" in text
+    assert "crystal" in text and ("sepsis" in text or "septic" in text)
+
+
+def test_cauda_equina_symptoms_are_an_emergency_in_the_check_itself(kb):
+    facet = next(f for f in kb.facets if f.id == "spinal-stenosis-worsening")
+    ask = " ".join(c.ask for c in facet.checks).lower()
+    assert "bladder" in ask and "saddle" in ask and "emergency" in ask
+
+
+def test_a_conference_abstract_is_named_as_such_wherever_it_is_cited(kb):
+    abstract = "chaiamnuay-2022-triamcinolone-10-vs-40"
+    citing = [e for e in (*kb.facets, *kb.faq, *kb.steps, *kb.alternatives) if abstract in {r.id for r in e.references}]
+    assert citing
+    for entry in citing:
+        text = " ".join(" ".join(str(v).split()) for v in vars(entry).values() if isinstance(v, str)).lower()
+        assert "conference abstract" in text, entry.id

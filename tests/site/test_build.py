@@ -217,3 +217,8 @@ def test_no_editors_note_on_a_reference_reaches_any_page_or_the_export(site):
         if found:
             leaked[str(path.relative_to(site))] = found
     assert leaked == {}
+
+
+def test_every_page_is_marked_as_british_english(site):
+    assert [str(p.relative_to(site)) for p in site.rglob("*.html")
+            if '<html lang="en-GB"' not in p.read_text(encoding="utf-8") and "redirect" not in p.read_text(encoding="utf-8")] == []
