@@ -1,6 +1,7 @@
-"""The thin mkdocs-macros adapter: each macro hands KB data to a Jinja partial."""
+"""The thin mkdocs-macros adapter: each macro hands KB data to a Jinja partial of the core."""
 from __future__ import annotations
 
+from .kb.kinds import KINDS_BY_NAME
 from .kb.render import Renderer
 from .site import current_kb
 
@@ -15,9 +16,10 @@ def define_env(env) -> None:
         return renderer.render(template, env.page.file.src_uri, **context)
 
     @env.macro
-    def cause_page(cause_id: str) -> str:
-        """A cause's page body: overview, one section per facet, references."""
-        return draw("cause.md.j2", cause=kb.cause(cause_id))
+    def kind_page(name: str) -> str:
+        """Every published entry of one kind, drawn by the kind's template (see macros/kb/kinds.py)."""
+        kind = KINDS_BY_NAME[name]
+        return draw(kind.template, entries=[e for e in getattr(kb, kind.attr) if kind.is_published(e)], kind=kind)
 
     @env.macro
     def cause_cards() -> str:
@@ -28,37 +30,6 @@ def define_env(env) -> None:
     def causes_index() -> str:
         """Every cause with links to each of its facets."""
         return draw("causes_index.md.j2", causes=kb.causes)
-
-    @env.macro
-    def faq() -> str:
-        """All FAQ entries, each anchored at its id."""
-        return draw("faq.md.j2", entries=kb.faq)
-
-    @env.macro
-    def approach() -> str:
-        """The re-evaluation approach, step by step."""
-        return draw("approach.md.j2", steps=kb.steps)
-
-    @env.macro
-    def alternatives() -> str:
-        """Alternative and next treatments."""
-        return draw("alternatives.md.j2", alternatives=kb.alternatives)
-
-    @env.macro
-    def index_of(kind: str) -> str:
-        """Conditions or body regions, each with the facets that concern it."""
-        items = kb.conditions if kind == "conditions" else kb.regions
-        return draw("index_of.md.j2", items=items)
-
-    @env.macro
-    def glossary() -> str:
-        """The glossary, alphabetical."""
-        return draw("glossary.md.j2", terms=kb.glossary)
-
-    @env.macro
-    def references() -> str:
-        """Every reference the KB cites, with where it is cited."""
-        return draw("references.md.j2", references=kb.references)
 
     @env.macro
     def changelog() -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .addresses import REGISTRY, check_registry
 from .build import build_model
+from .kinds import KINDS_BY_NAME, META_FILE, META_SCHEMA, schema_of, top_level
 from .load import Document, parse_file
 from .model import KnowledgeBase
 from .pages import hand_written_pages, reserved_ids
@@ -25,12 +26,10 @@ from .validate import (
 KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 DOCS_DIR = KB_DIR.parent / "docs"
 
-# The files of the KB besides causes/, and the schema each follows.
-SINGLE_FILES = {"meta.yaml": "meta", "faq.yaml": "faq", "approach.yaml": "approach",
-                "alternatives.yaml": "alternatives", "conditions.yaml": "conditions",
-                "regions.yaml": "regions", "glossary.yaml": "glossary", "references.yaml": "references"}
-# Files the KB may have but does not need.
-OPTIONAL_FILES = {"redirects.yaml": "redirects"}
+# The KB's files by name, with the kind each holds ("meta" for meta.yaml), from the registry.
+SINGLE_FILES = {META_FILE: META_SCHEMA, **{k.file: k.name for k in top_level() if not k.file.endswith("/") and k.required}}
+OPTIONAL_FILES = {k.file: k.name for k in top_level() if not k.file.endswith("/") and not k.required}
+FOLDERS = {k.file.rstrip("/"): k.name for k in top_level() if k.file.endswith("/")}
 
 __all__ = ["KB_DIR", "KbError", "KnowledgeBase", "Problem", "load_kb", "validate_kb"]
 
@@ -42,18 +41,20 @@ def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     def label(path: Path) -> str:
         return path.relative_to(label_root).as_posix()
 
-    causes_dir = kb_dir / "causes"
-    # Causes come first, so a clash with another file is reported at the other file.
-    for path in sorted(causes_dir.iterdir()) if causes_dir.is_dir() and not causes_dir.is_symlink() else []:
-        if path.name.startswith("."):
-            continue
-        if path.is_dir():
-            problems.append(Problem(label(path), 1, "is a folder: causes are files directly in kb/causes/, "
-                                                    "and subfolders are not read"))
-        elif path.suffix == ".yaml":
-            files.append((path, "cause"))
-        else:
-            problems.append(Problem(label(path), 1, "is not a .yaml file: cause files must end in .yaml"))
+    # Folders of one-entry files (causes) come first, so a clash with another file is reported at the other file.
+    for folder, kind in FOLDERS.items():
+        folder_dir = kb_dir / folder
+        noun = KINDS_BY_NAME[kind].noun
+        for path in sorted(folder_dir.iterdir()) if folder_dir.is_dir() and not folder_dir.is_symlink() else []:
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                problems.append(Problem(label(path), 1, f"is a folder: {noun} files go directly in kb/{folder}/, "
+                                                        "and subfolders are not read"))
+            elif path.suffix == ".yaml":
+                files.append((path, kind))
+            else:
+                problems.append(Problem(label(path), 1, f"is not a .yaml file: {noun} files must end in .yaml"))
     for name, kind in SINGLE_FILES.items():
         path = kb_dir / name
         if path.exists() or path.is_symlink():
@@ -62,7 +63,7 @@ def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
             problems.append(Problem(label(path), 1, "is missing: the KB needs this file"))
     files.extend((kb_dir / name, kind) for name, kind in OPTIONAL_FILES.items()
                  if (kb_dir / name).exists() or (kb_dir / name).is_symlink())
-    known = set(SINGLE_FILES) | set(OPTIONAL_FILES) | {"causes", "schema", REGISTRY}
+    known = set(SINGLE_FILES) | set(OPTIONAL_FILES) | set(FOLDERS) | {"schema", REGISTRY}
     for path in sorted(kb_dir.iterdir()):
         if path.name not in known and not path.name.startswith("."):
             problems.append(Problem(label(path), 1,
@@ -88,7 +89,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
         problems.extend(file_problems)
         if doc is not None:
             parsed.append((doc, kind))
-            problems.extend(check_schema(doc, kind, schema_dir))
+            problems.extend(check_schema(doc, schema_of(kind), schema_dir))
             problems.extend(check_text(doc))
     unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)

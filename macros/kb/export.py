@@ -1,68 +1,119 @@
-"""The machine-readable export, kb.json, for training material and other tools."""
+"""The machine-readable export, kb.json, and its JSON Schema, both derived from the registry.
+
+Each exported kind is a list under its attribute name (causes, faq, ...): every field of the entry,
+links as ids, and the entry's address on the site as `url` (a reference's `url` is its source's).
+"""
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
-from .model import Facet, KnowledgeBase, Reference
+from .kinds import KINDS, Kind, children, kind_of
+from .model import KnowledgeBase
 from .urls import url_of
 
-EXPORT_SCHEMA = Path(__file__).with_name("kb.schema.json")
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
+ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 
 
-def _refs(refs: tuple[Reference, ...]) -> list[str]:
-    return [r.id for r in refs]
+def _exported_fields(kind: Kind) -> list[dataclasses.Field]:
+    """The fields of an entry that kb.json carries: its data and links, not parents or other back-links."""
+    return [f for f in dataclasses.fields(kind.model)
+            if (f.compare or f.name in kind.links or f.name in kind.exported_backlinks) and f.name not in kind.internal]
 
 
-def _facet(facet: Facet, base: str) -> dict[str, Any]:
-    return {
-        "id": facet.id, "title": facet.title, "summary": facet.summary, "url": base + url_of(facet),
-        "explanation": facet.explanation, "examples": list(facet.examples),
-        "checks": [{"id": c.id, "ask": c.ask, "url": base + url_of(c)} for c in facet.checks],
-        "next_steps": list(facet.next_steps), "evidence": facet.evidence, "evidence_note": facet.evidence_note,
-        "related": [f.id for f in facet.related], "conditions": [c.id for c in facet.conditions],
-        "regions": [r.id for r in facet.regions], "synonyms": list(facet.synonyms),
-        "references": _refs(facet.references),
-    }
+def _value(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_value(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return value.id if hasattr(value, "id") else dataclasses.asdict(value)
+    return value
+
+
+def export_entry(entry: object, base_url: str = "") -> dict[str, Any]:
+    """One entry as JSON-ready data, nested entries (facets, checks) included."""
+    kind = kind_of(entry)
+    nested = {child.key for child in children(kind)}
+    data: dict[str, Any] = {}
+    for f in _exported_fields(kind):
+        value = getattr(entry, f.name)
+        data[f.name] = [export_entry(v, base_url) for v in value] if f.name in nested else _value(value)
+    if kind.addressed and "url" not in data:
+        data["url"] = base_url + url_of(entry)
+    return data
 
 
 def export_kb(kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
     """The whole KB as plain JSON-ready data; urls are prefixed with base_url."""
-    return {
-        "title": kb.meta.title,
-        "version": kb.meta.version,
-        "causes": [{"id": c.id, "order": c.order, "title": c.title, "summary": c.summary, "overview": c.overview,
-                    "synonyms": list(c.synonyms), "url": base_url + url_of(c),
-                    "reviewed": {"on": c.reviewed.on, "by": c.reviewed.by},
-                    "facets": [_facet(f, base_url) for f in c.facets]} for c in kb.causes],
-        "faq": [{"id": e.id, "question": e.question, "answer": e.answer, "causes": [c.id for c in e.causes],
-                 "facets": [f.id for f in e.facets], "references": _refs(e.references), "url": base_url + url_of(e)}
-                for e in kb.faq],
-        "steps": [{"id": s.id, "number": s.number, "title": s.title, "summary": s.summary, "detail": s.detail,
-                   "causes": [c.id for c in s.causes], "references": _refs(s.references), "url": base_url + url_of(s)}
-                  for s in kb.steps],
-        "alternatives": [{"id": a.id, "title": a.title, "summary": a.summary, "detail": a.detail,
-                          "evidence": a.evidence, "evidence_note": a.evidence_note,
-                          "facets": [f.id for f in a.facets], "references": _refs(a.references),
-                          "url": base_url + url_of(a)} for a in kb.alternatives],
-        "conditions": [{"id": c.id, "name": c.name, "synonyms": list(c.synonyms),
-                        "facets": [f.id for f in c.facets], "url": base_url + url_of(c)} for c in kb.conditions],
-        "regions": [{"id": c.id, "name": c.name, "synonyms": list(c.synonyms),
-                     "facets": [f.id for f in c.facets], "url": base_url + url_of(c)} for c in kb.regions],
-        "glossary": [{"id": t.id, "term": t.term, "definition": t.definition, "synonyms": list(t.synonyms),
-                      "url": base_url + url_of(t)} for t in kb.glossary],
-        "references": [{"id": r.id, "title": r.title, "authors": r.authors, "source": r.source, "year": r.year,
-                        "doi": r.doi, "pmid": r.pmid, "url": r.url, "kind": r.kind, "finding": r.finding}
-                       for r in kb.references],
-        "checklist": [{"cause": c.id, "items": [ch.id for f in c.facets for ch in f.checks]}
-                      for c in kb.checklist_causes],
-    }
+    data: dict[str, Any] = {"title": kb.meta.title, "version": kb.meta.version}
+    for kind in KINDS:
+        if kind.exported and kind.file:
+            data[kind.attr] = [export_entry(e, base_url) for e in getattr(kb, kind.attr) if kind.is_published(e)]
+    data["checklist"] = [{"cause": c.id, "items": [ch.id for ch in c.checks]} for c in kb.checklist_causes]
+    return data
+
+
+def export_schema(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
+    """kb.json's JSON Schema: each exported kind's entry schema from kb/schema, with its address and back-links."""
+    properties: dict[str, Any] = {"title": {"type": "string"},
+                                  "version": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}}
+    for kind in KINDS:
+        if kind.exported and kind.file:
+            source = json.loads((schema_dir / f"{kind.schema}.schema.json").read_text(encoding="utf-8"))
+            item = source if kind.file.endswith("/") else source["items"]
+            properties[kind.attr] = {"type": "array", "items": _exported_item(_resolve(item, source.get("$defs", {})), kind)}
+    properties["checklist"] = {"type": "array", "items": {
+        "type": "object", "additionalProperties": False, "required": ["cause", "items"],
+        "properties": {"cause": ID, "items": {"type": "array", "items": ID}}}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "kb.schema.json",
+            "title": "cortisone-kb export (kb.json)",
+            "description": "The whole knowledge base as published. Ids are stable; url values are absolute addresses "
+                           "of each entry on the site (a reference's url is its source's address).",
+            "type": "object", "additionalProperties": False, "required": list(properties), "properties": properties}
+
+
+def _resolve(node: Any, defs: dict) -> Any:
+    if isinstance(node, dict):
+        if set(node) == {"$ref"} and node["$ref"].startswith("#/$defs/"):
+            return _resolve(defs[node["$ref"].removeprefix("#/$defs/")], defs)
+        return {k: _resolve(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_resolve(v, defs) for v in node]
+    return node
+
+
+def _exported_item(item: dict, kind: Kind) -> dict:
+    item = copy.deepcopy(item)
+    item.pop("$schema", None)
+    item.pop("title", None)
+    names = [f.name for f in _exported_fields(kind)]
+    given = item.get("properties", {})
+    props = {name: given[kind.rename.get(name, name)] for name in names if kind.rename.get(name, name) in given}
+    item["properties"] = props
+    for child in children(kind):
+        inner = props[child.key]["items"]
+        props[child.key] = {"type": "array", "items": _exported_item(inner, child)}
+    for name in kind.exported_backlinks:
+        props[name] = {"type": "array", "items": ID}
+    if kind.numbered:
+        props[kind.numbered] = {"type": "integer", "minimum": 1}
+    if kind.addressed and "url" not in props:
+        props["url"] = {"type": "string", "minLength": 1}
+    item["required"] = [n for n in item.get("required", []) if n in props] + ["url"] * ("url" not in item.get("required", []))
+    for name, prop in props.items():
+        # An optional field the entry leaves out is exported as null, so every entry has every key.
+        if name not in item["required"] and "type" in prop:
+            types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+            prop["type"] = types if "null" in types else [*types, "null"]
+    return item
 
 
 def export_files(kb: KnowledgeBase, base_url: str = "") -> dict[str, str]:
     """The export's files by name: kb.json and its JSON Schema, kb.schema.json."""
     return {
         "kb.json": json.dumps(export_kb(kb, base_url), indent=2, ensure_ascii=False) + "\n",
-        "kb.schema.json": EXPORT_SCHEMA.read_text(encoding="utf-8"),
+        "kb.schema.json": json.dumps(export_schema(), indent=2, ensure_ascii=False) + "\n",
     }

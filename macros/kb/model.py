@@ -1,37 +1,59 @@
-"""The typed knowledge base: frozen dataclasses whose references are resolved objects."""
+"""The typed knowledge base: frozen dataclasses whose references are resolved objects.
+
+One class per kind of entry (the registry in kinds.py says where each comes from and goes). Field
+names are the YAML keys. Fields marked `compare=False` are filled in after construction: parents
+(a facet's cause), back-links (the facets that name a condition) and the other side of symmetric links.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+Entry = object  # any entry of any kind
 
-@dataclass(frozen=True)
+
+def later(default: object = ()) -> object:
+    """A field the builder fills in after every entry exists (parents, back-links)."""
+    return field(default=default, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Reference:
-    """A published source, taken from the project's verified reference list."""
+    """A published source, taken from the project's verified reference list (its editors' note left out)."""
 
     id: str
     title: str
-    url: str
-    kind: str
-    finding: str
     authors: str | None = None
     source: str | None = None
     year: int | None = None
     doi: str | None = None
     pmid: str | None = None
+    url: str
+    kind: str
+    finding: str
+    cited_by: tuple[Entry, ...] = later()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Condition:
-    """A condition or a body region that facets mention (see `kind`)."""
+    """A condition that facets mention."""
 
     id: str
     name: str
-    kind: str  # "condition" or "region"
     synonyms: tuple[str, ...] = ()
-    facets: tuple[Facet, ...] = field(default=(), compare=False, repr=False)
+    facets: tuple[Facet, ...] = later()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Region:
+    """A body region that facets, red flags and sites concern."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    facets: tuple[Facet, ...] = later()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Term:
     """A glossary entry."""
 
@@ -41,16 +63,16 @@ class Term:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Check:
     """A question a clinician asks to test a facet: one checklist item."""
 
     id: str
     ask: str
-    facet: Facet = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    facet: Facet = later(None)  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facet:
     """One way a cause shows up, with its examples, checks and next steps."""
 
@@ -62,17 +84,19 @@ class Facet:
     checks: tuple[Check, ...]
     next_steps: tuple[str, ...]
     evidence: str
+    evidence_claim: str | None = None
     evidence_note: str
-    synonyms: tuple[str, ...] = ()
-    conditions: tuple[Condition, ...] = ()
-    regions: tuple[Condition, ...] = ()
-    references: tuple[Reference, ...] = ()
-    cause: Cause = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    misconception: str | None = None
     related: tuple[Facet, ...] = field(default=(), compare=False, repr=False)
-    alternatives: tuple[Alternative, ...] = field(default=(), compare=False, repr=False)
+    conditions: tuple[Condition, ...] = ()
+    regions: tuple[Region, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    cause: Cause = later(None)  # type: ignore[assignment]
+    alternatives: tuple[Alternative, ...] = later()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Review:
     """When an entry was last reviewed, and by whom (a role, not a name)."""
 
@@ -80,7 +104,7 @@ class Review:
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cause:
     """One reason an injection may not relieve pain."""
 
@@ -109,7 +133,7 @@ class Cause:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FaqEntry:
     """A question and its answer, linked to the causes it concerns."""
 
@@ -121,12 +145,12 @@ class FaqEntry:
     references: tuple[Reference, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Step:
     """One step of the re-evaluation approach."""
 
     id: str
-    number: int
+    number: int = 0  # its place in the approach, from 1
     title: str
     summary: str
     detail: str
@@ -134,7 +158,7 @@ class Step:
     references: tuple[Reference, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Alternative:
     """A treatment to consider when a facet applies."""
 
@@ -143,31 +167,32 @@ class Alternative:
     summary: str
     detail: str
     evidence: str
+    evidence_claim: str | None = None
     evidence_note: str
     facets: tuple[Facet, ...]
     references: tuple[Reference, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Redirect:
     """An old published address and the entry it now leads to."""
 
     source: str
-    target: object
+    target: Entry
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChangeItem:
     """One change in a release: what changed, whether it corrects a safety problem, and the entries it touched."""
 
     text: str
     safety: bool = False
-    entries: tuple[object, ...] = ()
+    entries: tuple[Entry, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One release of the KB's content."""
 
@@ -181,7 +206,7 @@ class Change:
         return any(c.safety for c in self.changes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meta:
     """The KB's title, version and content changelog."""
 
@@ -192,23 +217,20 @@ class Meta:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """The whole validated KB."""
+    """The whole validated KB: its metadata and every entry, kind by kind (see kinds.py)."""
 
     meta: Meta
-    causes: tuple[Cause, ...]
-    faq: tuple[FaqEntry, ...]
-    steps: tuple[Step, ...]
-    alternatives: tuple[Alternative, ...]
-    conditions: tuple[Condition, ...]
-    regions: tuple[Condition, ...]
-    glossary: tuple[Term, ...]
-    references: tuple[Reference, ...]
+    by_kind: dict[str, tuple[Entry, ...]] = field(repr=False)
     redirects: tuple[Redirect, ...] = ()
 
-    @property
-    def facets(self) -> tuple[Facet, ...]:
-        """Every facet, cause by cause."""
-        return tuple(f for c in self.causes for f in c.facets)
+    def __getattr__(self, name: str) -> tuple[Entry, ...]:
+        # kb.causes, kb.faq, kb.references...: each kind's entries, under the attribute its row names.
+        from .kinds import KINDS_BY_ATTR
+
+        kind = KINDS_BY_ATTR.get(name)
+        if kind is None:
+            raise AttributeError(name)
+        return self.by_kind.get(kind.name, ())
 
     def cause(self, cause_id: str) -> Cause:
         """The cause with this id (KeyError if there is none)."""
@@ -218,17 +240,12 @@ class KnowledgeBase:
         raise KeyError(cause_id)
 
     @property
-    def entries(self) -> tuple[object, ...]:
-        """Every entry that has an id and an address: causes, facets, checks, FAQ, steps and the rest."""
-        return (*self.causes, *self.facets, *(c for f in self.facets for c in f.checks), *self.faq, *self.steps,
-                *self.alternatives, *self.conditions, *self.regions, *self.glossary, *self.references)
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry that is published at an address, kind by kind in the registry's order."""
+        from .kinds import KINDS
 
-    def facets_by_check(self, check_id: str) -> Facet:
-        """The facet that owns a checklist item (KeyError if there is none)."""
-        for facet in self.facets:
-            if any(c.id == check_id for c in facet.checks):
-                return facet
-        raise KeyError(check_id)
+        return tuple(e for kind in KINDS if kind.addressed for e in self.by_kind.get(kind.name, ())
+                     if kind.is_published(e))
 
     @property
     def checklist_causes(self) -> tuple[Cause, ...]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import jinja2
 
-from .model import KnowledgeBase, Reference
+from .kinds import label
+from .model import Cause, KnowledgeBase, Reference
 from .urls import link_from
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -30,9 +31,10 @@ class Renderer:
         )
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS)
         self.env.filters["label"] = label
+        self.env.filters["link_text"] = link_text
         self.env.filters["short_cite"] = short_cite
-        self.env.globals["cited_by"] = lambda ref: cited_by(kb, ref)
         self.env.globals["search_terms"] = search_terms
+        self.env.globals["citation_numbers"] = citation_numbers
         self.css_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.css_env.filters["css_string"] = css_string
@@ -57,13 +59,14 @@ def css_string(text: str) -> str:
     return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text) + '"'
 
 
-def label(entry: object) -> str:
-    """The human name of any entry: its title, name or term."""
-    for attr in ("title", "name", "term", "question", "ask"):
-        value = getattr(entry, attr, None)
-        if value:
-            return value
-    raise TypeError(f"{type(entry).__name__} has no label")
+def link_text(entry: object, style: str = "label") -> str:
+    """The text of a link to an entry: its label, or a short citation ('Khan 2004') for style "cite"."""
+    return short_cite(entry) if style == "cite" else label(entry)
+
+
+def citation_numbers(cause: Cause) -> dict[str, int]:
+    """The number of each reference on a cause's page, in first-cited order: {reference id: n}."""
+    return {ref.id: n for n, ref in enumerate(cause.references, start=1)}
 
 
 def short_cite(ref: Reference) -> str:
@@ -73,12 +76,6 @@ def short_cite(ref: Reference) -> str:
     else:
         name = " ".join(ref.title.split()[:4]).rstrip(":,")
     return f"{name} {ref.year}" if ref.year else name
-
-
-def cited_by(kb: KnowledgeBase, ref: Reference) -> list[object]:
-    """Every facet, FAQ entry, step and alternative that cites ref, in site order."""
-    groups = (kb.facets, kb.faq, kb.steps, kb.alternatives)
-    return [entry for group in groups for entry in group if ref in entry.references]
 
 
 def search_terms(facet: object) -> list[str]:

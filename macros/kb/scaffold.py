@@ -24,7 +24,7 @@ import yaml
 
 from . import KB_DIR, validate_kb
 from .load import LOADER
-from .validate import ENTRY_KIND, ID_PATTERN, SCHEMA_DIR, entries
+from .validate import ID_PATTERN, SCHEMA_DIR, entries
 
 PREVIEW = "http://127.0.0.1:8000/"
 WIDTH = 100
@@ -306,10 +306,9 @@ def _known_ids(kb_dir: Path) -> tuple[dict[str, str], list[int]]:
         for doc in kind_docs:
             if kind == "cause" and isinstance(doc.data, dict) and type(doc.data.get("order")) is int:
                 orders.append(doc.data["order"])
-            for path, entry in entries(doc, kind):
-                if isinstance(entry.get("id"), str):
-                    noun = {2: "facet", 4: "check"}.get(len(path), ENTRY_KIND[kind]) if path else ENTRY_KIND[kind]
-                    known.setdefault(entry["id"], f"a {noun} at {doc.label}:{doc.line(path + ('id',))}")
+            for path, entry, entry_kind in entries(doc, kind):
+                if entry_kind is not None and isinstance(entry.get("id"), str):
+                    known.setdefault(entry["id"], f"a {entry_kind.noun} at {doc.label}:{doc.line(path + ('id',))}")
     # A cause file that does not parse still claims its id through its name.
     for path in (kb_dir / "causes").glob("*.yaml"):
         known.setdefault(path.stem, f"the file {_shown(path)}")

@@ -1,4 +1,4 @@
-"""Where each KB entry is published: its page (as a source path) and its anchor.
+"""Where each KB entry is published: its page (as a source path) and its anchor, from the registry.
 
 Addresses derive only from ids, never from titles, so links in training material survive
 edits to wording.
@@ -7,26 +7,21 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import Alternative, Cause, Check, Condition, Facet, FaqEntry, Reference, Step, Term
-
-PAGES = {
-    Cause: "causes/{id}.md", FaqEntry: "faq.md", Step: "approach.md", Alternative: "alternatives.md",
-    Term: "glossary.md", Reference: "references.md", Check: "checklist.md",
-}
+from .kinds import KINDS_BY_NAME, kind_of
 
 
 def source_of(entry: object) -> tuple[str, str]:
     """The page source path and anchor of an entry, e.g. ('causes/delayed-effect.md', 'onset-takes-time')."""
-    if isinstance(entry, Cause):
-        return f"causes/{entry.id}.md", ""
-    if isinstance(entry, Facet):
-        return f"causes/{entry.cause.id}.md", entry.id
-    if isinstance(entry, Condition):
-        return ("regions.md" if entry.kind == "region" else "conditions.md"), entry.id
-    for kind, page in PAGES.items():
-        if isinstance(entry, kind):
-            return page, entry.id
-    raise TypeError(f"no address for {type(entry).__name__}")
+    kind = kind_of(entry)
+    if not kind.addressed:
+        raise TypeError(f"a {kind.noun} has no address")
+    if kind.page is None:  # on its parent's page, e.g. a facet on its cause's page
+        page, _anchor = source_of(getattr(entry, kind.parent_attr))
+    elif "{id}" in kind.page:  # a page of its own
+        return kind.page.format(id=entry.id), ""
+    else:
+        page = kind.page
+    return page, (entry.id if kind.anchored else "")
 
 
 def page_url(src: str) -> str:
@@ -48,3 +43,8 @@ def link_from(page_src: str, entry: object) -> str:
     src, anchor = source_of(entry)
     rel = posixpath.relpath(src, posixpath.dirname(page_src) or ".")
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def kind_page(kind_name: str) -> str:
+    """The page source on which a kind's entries are drawn, e.g. 'faq.md'."""
+    return KINDS_BY_NAME[kind_name].page

@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
 from .markup import text_problems
 from .pages import TEMPLATE_ID_PREFIXES
@@ -203,114 +204,113 @@ class Index:
         self.kinds: dict[str, str] = {}
         self.places: dict[str, tuple[Document, tuple]] = {}
 
-    def add(self, doc: Document, path: tuple, kind: str) -> Iterator[Problem]:
+    def add(self, doc: Document, path: tuple, kind: Kind) -> Iterator[Problem]:
         entry_id = _get(doc.data, path + ("id",))
         if not isinstance(entry_id, str):
             return
         if entry_id in self.kinds:
             first_doc, first_path = self.places[entry_id]
             first = f"{first_doc.label}:{first_doc.line(first_path + ('id',))}"
-            yield Problem(doc.label, doc.line(path + ("id",)),
-                          f"duplicate id '{entry_id}': already used by a {self.kinds[entry_id]} at {first}")
+            yield Problem(doc.label, doc.line(path + ("id",)), f"duplicate id '{entry_id}': already used by a "
+                                                               f"{KINDS_BY_NAME[self.kinds[entry_id]].noun} at {first}")
             return
-        self.kinds[entry_id] = kind
+        self.kinds[entry_id] = kind.name
         self.places[entry_id] = (doc, path)
 
 
-# Which list fields hold references, and to what kind of entry.
-LINKS = {
-    "cause": {"related": "facet", "conditions": "condition", "regions": "region", "references": "reference"},
-    "faq": {"causes": "cause", "facets": "facet", "references": "reference"},
-    "approach": {"causes": "cause", "references": "reference"},
-    "alternatives": {"facets": "facet", "references": "reference"},
-}
-# Single-id fields that may name an entry of any kind.
-ANY_LINKS = {"redirects": {"to": "redirect to '{ref}': no entry has that id"},
-             "meta": {"entries": "changelog: entry '{ref}' does not exist (name the ids of the entries the change touched)"}}
+# The changelog in meta.yaml names the entries each change touched: any kind.
+META_LINKS = {"entries": "changelog: entry '{ref}' does not exist (name the ids of the entries the change touched)"}
 
 
-def entries(doc: Document, kind: str) -> Iterator[tuple[tuple, dict]]:
-    """Yield (path, entry) for each entry of a document, facets and checks included."""
-    if kind == "cause":
-        if isinstance(doc.data, dict):
-            yield (), doc.data
-            for i, facet in enumerate(_list(doc.data.get("facets"))):
-                if isinstance(facet, dict):
-                    yield ("facets", i), facet
-                    for j, check in enumerate(_list(facet.get("checks"))):
-                        if isinstance(check, dict):
-                            yield ("facets", i, "checks", j), check
-        return
-    if kind == "meta":
+def entries(doc: Document, kind_name: str) -> Iterator[tuple[tuple, dict, Kind | None]]:
+    """Yield (path, entry, kind) for each entry of a document, nested entries (facets, checks) included.
+
+    For meta.yaml, the changelog's changes are yielded, with no kind."""
+    if kind_name == META_SCHEMA:
         if isinstance(doc.data, dict):
             for i, release in enumerate(_list(doc.data.get("changelog"))):
                 for j, change in enumerate(_list(release.get("changes") if isinstance(release, dict) else None)):
                     if isinstance(change, dict):
-                        yield ("changelog", i, "changes", j), change
+                        yield ("changelog", i, "changes", j), change, None
         return
-    for i, entry in enumerate(_list(doc.data)):
-        if isinstance(entry, dict):
-            yield (i,), entry
+    kind = KINDS_BY_NAME[kind_name]
+    if kind.file.endswith("/"):
+        roots = [((), doc.data)] if isinstance(doc.data, dict) else []
+    else:
+        roots = [((i,), e) for i, e in enumerate(_list(doc.data)) if isinstance(e, dict)]
+    for path, entry in roots:
+        yield from _nested(path, entry, kind)
+
+
+def _nested(path: tuple, entry: dict, kind: Kind) -> Iterator[tuple[tuple, dict, Kind]]:
+    yield path, entry, kind
+    for child in children(kind):
+        for i, item in enumerate(_list(entry.get(child.key))):
+            if isinstance(item, dict):
+                yield from _nested(path + (child.key, i), item, child)
 
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-ENTRY_KIND = {"cause": "cause", "faq": "FAQ entry", "approach": "approach step", "redirects": "redirect",
-              "alternatives": "alternative treatment", "conditions": "condition", "regions": "region",
-              "glossary": "glossary term", "references": "reference"}
-
-
 def index_ids(docs: Iterable[tuple[Document, str]]) -> tuple[Index, list[Problem]]:
     """Collect every id, reporting duplicates across the whole KB."""
     index, problems = Index(), []
-    for doc, kind in docs:
-        for path, _entry in entries(doc, kind):
-            noun = ENTRY_KIND.get(kind, kind)
-            if kind == "cause":
-                noun = {0: noun, 2: "facet", 4: "check"}[len(path)]
-            problems.extend(index.add(doc, path, noun))
+    for doc, kind_name in docs:
+        for path, _entry, kind in entries(doc, kind_name):
+            if kind is not None:
+                problems.extend(index.add(doc, path, kind))
     return index, problems
 
 
+def _yaml_links(kind: Kind) -> dict[str, str]:
+    """A kind's link fields by their YAML key, with the kind each must name."""
+    return {kind.rename.get(name, name): target for name, target in kind.links.items()}
+
+
 def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Problem]:
-    """Every id a list field names must exist and be of the right kind."""
-    for doc, kind in docs:
-        for path, entry in entries(doc, kind):
-            fields = LINKS.get(kind, {})
+    """Every id a link field names must exist and be of the right kind."""
+    for doc, kind_name in docs:
+        for path, entry, kind in entries(doc, kind_name):
+            fields = _yaml_links(kind) if kind else {}
             for name, target in fields.items():
-                for i, ref in enumerate(_list(entry.get(name))):
+                value = entry.get(name)
+                for i, ref in (enumerate(value) if isinstance(value, list) else [(None, value)]):
                     if not isinstance(ref, str):
                         continue
                     found = index.kinds.get(ref)
-                    target_name = ENTRY_KIND.get(target, target)
-                    if found == target_name and ref != entry.get("id"):
+                    at = path + (name,) + ((i,) if i is not None else ())
+                    where, line = _where(doc, at), doc.line(at)
+                    if target == ANY:
+                        if found is None:
+                            yield Problem(doc.label, line, f"{kind.noun} to '{ref}': no entry has that id")
                         continue
-                    where = _where(doc, path + (name, i))
-                    line = doc.line(path + (name, i))
+                    noun = KINDS_BY_NAME[target].noun
+                    if found == target and ref != entry.get("id"):
+                        continue
                     if found is None:
-                        hint = difflib.get_close_matches(ref, [k for k, v in index.kinds.items() if v == target_name], n=1)
+                        hint = difflib.get_close_matches(ref, [k for k, v in index.kinds.items() if v == target], n=1)
                         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-                        yield Problem(doc.label, line, f"{where}{target_name} '{ref}' does not exist{suggestion}")
-                    elif found != target_name:
-                        yield Problem(doc.label, line, f"{where}'{name}' must name a {target_name}, but '{ref}' is a {found}")
-                    elif name == "related" and ref == entry.get("id"):
-                        yield Problem(doc.label, line, f"{where}a facet cannot be related to itself")
-            for name, message in ANY_LINKS.get(kind, {}).items():
-                value = entry.get(name)
-                for i, ref in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-                    if isinstance(ref, str) and ref not in index.kinds:
-                        at = path + (name,) + ((i,) if i is not None else ())
-                        yield Problem(doc.label, doc.line(at), message.format(ref=ref))
+                        yield Problem(doc.label, line, f"{where}{noun} '{ref}' does not exist{suggestion}")
+                    elif found != target:
+                        yield Problem(doc.label, line,
+                                      f"{where}'{name}' must name a {noun}, but '{ref}' is a {KINDS_BY_NAME[found].noun}")
+                    else:
+                        yield Problem(doc.label, line, f"{where}a {kind.noun} cannot name itself in '{name}'")
+            if kind is None:
+                for name, message in META_LINKS.items():
+                    for i, ref in enumerate(_list(entry.get(name))):
+                        if isinstance(ref, str) and ref not in index.kinds:
+                            yield Problem(doc.label, doc.line(path + (name, i)), message.format(ref=ref))
 
 
 def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     """House rules a schema cannot say: checks are questions; supported claims cite evidence."""
-    for doc, kind in docs:
-        for path, entry in entries(doc, kind):
+    for doc, kind_name in docs:
+        for path, entry, _kind in entries(doc, kind_name):
             ask = entry.get("ask")
-            if kind == "cause" and isinstance(ask, str) and not ask.rstrip().endswith("?"):
+            if isinstance(ask, str) and not ask.rstrip().endswith("?"):
                 yield Problem(doc.label, doc.line(path + ("ask",)),
                               f"{_where(doc, path + ('id',))}'ask' must be a question ending in '?'")
             if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
@@ -345,9 +345,9 @@ def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]]
     seen: dict[str, int] = {}
     addresses = {page_url(src) for src in pages}
     for doc, kind in docs:
-        if kind != "redirects":
+        if kind != "redirect":
             continue
-        for path, entry in entries(doc, kind):
+        for path, entry, _kind in entries(doc, kind):
             source = entry.get("from")
             if not isinstance(source, str):
                 continue
@@ -372,31 +372,30 @@ def check_reserved(index: Index, reserved: set[str]) -> Iterator[Problem]:
 
 
 def check_orphans(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
-    """Conditions and regions must be used; glossary terms must appear in text.
-
-    References are exempt: kb/references.yaml is a copy of the whole verified list, cited or not."""
-    used: dict[str, set[str]] = {"conditions": set(), "regions": set()}
+    """Kinds marked "unused" (conditions, regions) must be named by some entry; "unmentioned" ones (glossary
+    terms) must appear in some entry's text. References are exempt: the file copies the whole verified list."""
+    used: dict[str, set[str]] = {kind.name: set() for kind in KINDS if kind.orphan == "unused"}
     text: list[str] = []
-    for doc, kind in docs:
-        for _path, entry in entries(doc, kind):
-            for name in used:
-                used[name].update(r for r in _list(entry.get(name)) if isinstance(r, str))
-        if kind not in ("glossary", "conditions", "regions", "references", "meta"):
+    for doc, kind_name in docs:
+        for _path, entry, kind in entries(doc, kind_name):
+            for name, target in (_yaml_links(kind) if kind else {}).items():
+                if target in used:
+                    used[target].update(r for r in _list(entry.get(name)) if isinstance(r, str))
+        if kind_name != META_SCHEMA and KINDS_BY_NAME[kind_name].prose:
             text.extend(value for _p, value in doc.strings())
     corpus = _words(" ".join(text))
-    for doc, kind in docs:
-        if kind in used:
-            noun = ENTRY_KIND[kind]
-            for path, entry in entries(doc, kind):
-                if isinstance(entry.get("id"), str) and entry["id"] not in used[kind]:
-                    yield Problem(doc.label, doc.line(path + ("id",)),
-                                  f"{noun} '{entry['id']}' is not used by any entry: use it or remove it")
-        elif kind == "glossary":
-            for path, entry in entries(doc, kind):
-                words = [entry.get("term")] + _list(entry.get("synonyms"))
+    for doc, kind_name in docs:
+        for path, entry, kind in entries(doc, kind_name):
+            if kind is None or not isinstance(entry.get("id"), str):
+                continue
+            if kind.orphan == "unused" and entry["id"] not in used[kind.name]:
+                yield Problem(doc.label, doc.line(path + ("id",)),
+                              f"{kind.noun} '{entry['id']}' is not used by any entry: use it or remove it")
+            elif kind.orphan == "unmentioned":
+                words = [entry.get(kind.text_name)] + _list(entry.get("synonyms"))
                 if not any(isinstance(w, str) and _mentions(corpus, w) for w in words):
                     yield Problem(doc.label, doc.line(path + ("id",)),
-                                  f"glossary term '{entry.get('id')}' does not appear in any entry's text: use it or remove it")
+                                  f"{kind.noun} '{entry['id']}' does not appear in any entry's text: use it or remove it")
 
 
 def _words(text: str) -> str:

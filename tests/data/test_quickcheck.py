@@ -8,6 +8,7 @@ import pytest
 
 import macros.kb as kb_core
 from macros.kb import KB_DIR
+from macros.kb.kinds import schema_of
 from macros.kb.load import parse_file
 from macros.kb.quickcheck import satisfies
 from macros.kb.validate import schema_validator
@@ -17,7 +18,7 @@ DOCS = [(parse_file(path, path.name)[0], kind) for path, kind in kb_core._kb_fil
 
 def test_it_agrees_that_every_real_kb_file_is_valid():
     for doc, kind in DOCS:
-        validator = schema_validator(kind)
+        validator = schema_validator(schema_of(kind))
         assert validator.is_valid(doc.data), doc.label
         assert satisfies(doc.data, validator.schema), doc.label
 
@@ -63,7 +64,7 @@ def _mutate(data, rng: random.Random):
 def test_a_quick_yes_is_never_a_jsonschema_no(seed):
     rng = random.Random(seed)
     for doc, kind in DOCS:
-        validator = schema_validator(kind)
+        validator = schema_validator(schema_of(kind))
         for _ in range(40):
             mutated = _mutate(doc.data, rng)
             if satisfies(mutated, validator.schema):
