@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses references new-cause new-facet stale lint
+.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses references build-zensical new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -89,6 +89,23 @@ stale: $(STAMP) ## list the causes whose last review is more than a year old (a 
 lint: $(STAMP) ## check the Python code style (ruff)
 	$(BIN)/ruff check macros tests bench
 
+ZENSICAL_VENV := .venv-zensical
+ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
+ZENSICAL_WORK := build/zensical
+
+$(ZENSICAL_STAMP): requirements-zensical.txt
+	$(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	touch $(ZENSICAL_STAMP)
+
+build-zensical: check $(ZENSICAL_STAMP) ## build with Zensical (Material's successor) into build/zensical/site and check its links
+	rm -rf $(ZENSICAL_WORK) && mkdir -p $(ZENSICAL_WORK)
+	cp -r mkdocs.yml CONTRIBUTING.md docs kb macros overrides $(ZENSICAL_WORK)/
+	# Zensical runs no MkDocs hooks: the core writes the pages and files they would add.
+	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs http://127.0.0.1:8000/
+	cd $(ZENSICAL_WORK) && PYTHONPATH=. ../../$(ZENSICAL_VENV)/bin/zensical build
+	$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site
+
 LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
 
 $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock.json
@@ -101,4 +118,4 @@ bench: build browser $(LIGHTHOUSE_STAMP) ## measure build and load times (docs/b
 	$(BIN)/python bench/lighthouse.py $(SITE)
 
 clean: ## remove the built site and caches (keeps .venv)
-	rm -rf $(SITE) $(OFFLINE_SITE) $(DIST) .pytest_cache
+	rm -rf $(SITE) $(OFFLINE_SITE) $(DIST) build .pytest_cache

@@ -1,4 +1,4 @@
-"""MkDocs hooks: hand the core's generated files, navigation and checks to MkDocs. No KB work here.
+"""MkDocs hooks: hand the core's generated files, navigation and page checks to MkDocs. No KB work here.
 
 Loaded by path from mkdocs.yml (`hooks:`), so the project root is put on sys.path first.
 """
@@ -16,10 +16,10 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros.kb.generate import causes_nav, generated_files  # noqa: E402
+from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
 from macros.kb.pagesafety import content_problems, page_problems, with_policy  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
-from macros.kb.urls import page_url, source_of  # noqa: E402
+from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb  # noqa: E402
 
 CAUSES_SECTION = "Causes"
@@ -39,12 +39,6 @@ def on_config(config):
     version = f"Knowledge base version {kb.meta.version}."
     if version not in config.copyright:
         config.copyright = f"{config.copyright.strip()} {version}"
-    redirects = config.plugins.get("redirects")
-    if redirects is not None:
-        # An old page address (a renamed cause) gets a redirect page; anchors carry over to the new page.
-        for redirect in kb.redirects:
-            if "#" not in redirect.source:
-                redirects.config["redirect_maps"][redirect.source.rstrip("/") + ".md"] = source_of(redirect.target)[0]
     return config
 
 
@@ -66,14 +60,13 @@ def on_page_content(html, page, config, files):
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the page content {p}" for p in problems))
     kb = current_kb()
-    moved = [r for r in kb.redirects if "#" in r.source and r.source.split("#")[0] == page_url(page.file.src_uri)]
-    if not moved:
-        return html
     aliases = []
-    for redirect in moved:
-        src, anchor = source_of(redirect.target)
+    for old_id, target in moved_anchors(kb, page.file.src_uri):
+        src, anchor = source_of(target)
         href = get_relative_url(files.get_file_from_path(src).url, page.url) + (f"#{anchor}" if anchor else "")
-        aliases.append({"old_id": redirect.source.split("#")[1], "href": href, "target": redirect.target})
+        aliases.append({"old_id": old_id, "href": href, "target": target})
+    if not aliases:
+        return html
     return html + Renderer(kb).render("moved.html.j2", page.file.src_uri, aliases=aliases)
 
 

@@ -6,6 +6,12 @@ from .kb.render import Renderer
 from .site import current_kb
 
 
+def page_source(page) -> str:
+    """The page's source path relative to docs/, e.g. 'faq.md', as MkDocs or Zensical gives it."""
+    file = getattr(page, "file", None)
+    return file.src_uri if file is not None else str(page.path).replace("\\", "/")
+
+
 def define_env(env) -> None:
     """Register the KB and the page macros with mkdocs-macros."""
     kb = current_kb()
@@ -13,13 +19,23 @@ def define_env(env) -> None:
     env.variables["kb"] = kb
 
     def draw(template: str, **context: object) -> str:
-        return renderer.render(template, env.page.file.src_uri, **context)
+        return renderer.render(template, page_source(env.page), **context)
 
     @env.macro
     def kind_page(name: str) -> str:
         """Every published entry of one kind, drawn by the kind's template (see macros/kb/kinds.py)."""
         kind = KINDS_BY_NAME[name]
         return draw(kind.template, entries=[e for e in getattr(kb, kind.attr) if kind.is_published(e)], kind=kind)
+
+    @env.macro
+    def entry_link(entry_id: str) -> str:
+        """A Markdown link to one entry by its id, from the current page."""
+        return draw("entry_link.md.j2", entry=next(e for e in kb.entries if e.id == entry_id)).strip()
+
+    @env.macro
+    def red_flags_box() -> str:
+        """The red flags in brief, most urgent first, each linking to its entry (home page, approach)."""
+        return draw("red_flags_box.md.j2", flags=kb.red_flags)
 
     @env.macro
     def cause_cards() -> str:

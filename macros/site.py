@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+try:  # MkDocs shows a PluginError as a clean message, without a traceback
+    from mkdocs.exceptions import PluginError as EngineError
+except ImportError:  # another engine (Zensical) reports the error its own way
+    EngineError = RuntimeError
 
 from .kb import KB_DIR, KbError, KnowledgeBase, load_kb
 
@@ -25,6 +28,6 @@ def current_kb(kb_dir: Path = KB_DIR) -> KnowledgeBase:
     try:
         kb = load_kb(kb_dir)
     except KbError as exc:
-        raise PluginError(f"the knowledge base has {len(exc.problems)} problem(s):\n{exc}") from None
+        raise EngineError(f"the knowledge base has {len(exc.problems)} problem(s):\n{exc}") from None
     _cache[key] = (fingerprint, kb)
     return kb

@@ -95,3 +95,41 @@ def built_pages(site: Path) -> list[str]:
     """Every built page's address relative to the site root ('./' for the home page), 404 left out."""
     return sorted(str(p.relative_to(site).parent) + "/" if p.name == "index.html" else str(p.relative_to(site))
                   for p in site.rglob("*.html") if p.name != "404.html")
+
+
+def kb_json_problems(site: Path, base_url: str) -> list[str]:
+    """Every url in kb.json under base_url that does not reach a built page and, if it has one, its anchor."""
+    import json
+
+    problems = []
+
+    def urls(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "url" and isinstance(value, str) and value.startswith(base_url):
+                    yield value
+                else:
+                    yield from urls(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from urls(value)
+
+    for url in urls(json.loads((site / "kb.json").read_text(encoding="utf-8"))):
+        path, _, anchor = url.removeprefix(base_url).partition("#")
+        target = site / path / "index.html" if not path.endswith(".html") else site / path
+        if not target.exists():
+            problems.append(f"kb.json -> {url}: no such page")
+        elif anchor and anchor not in read_page(target).ids:
+            problems.append(f"kb.json -> {url}: no element with id '{anchor}'")
+    return problems
+
+
+if __name__ == "__main__":
+    import sys
+
+    built = Path(sys.argv[1])
+    all_pages = read_site(built)
+    found = broken_links(built, all_pages) + kb_json_problems(built, sys.argv[2] if len(sys.argv) > 2 else "http://127.0.0.1:8000/")
+    print("\n".join(found))
+    print(f"{len(all_pages)} pages checked: {len(found)} broken link(s) or anchor(s)")
+    sys.exit(1 if found else 0)

@@ -193,12 +193,5 @@
     new Checklist(root).start();
   }
 
-  // Material's instant navigation swaps pages without reloading scripts: document$ fires per page.
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(setUp);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
-  } else {
-    setUp();
-  }
+  window.cortisoneKb.onPage(setUp);
 })();

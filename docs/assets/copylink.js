@@ -35,9 +35,5 @@
     });
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(addButtons);
-  } else {
-    addButtons();
-  }
+  window.cortisoneKb.onPage(addButtons);
 })();

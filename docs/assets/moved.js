@@ -12,10 +12,6 @@
     if (link) location.replace(link.href);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(follow);
-  } else {
-    follow();
-  }
+  window.cortisoneKb.onPage(follow);
   window.addEventListener("hashchange", follow);
 })();

@@ -14,9 +14,5 @@
     });
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(label);
-  } else {
-    label();
-  }
+  window.cortisoneKb.onPage(label);
 })();

@@ -30,7 +30,8 @@ def main(argv: list[str]) -> int:
         print(f"{len(added)} new address(es) registered in kb/addresses.txt" + "".join(f"\n  {a}" for a in added))
     checks = sum(len(f.checks) for f in kb.facets)
     print(f"KB {kb.meta.version} is valid: {len(kb.causes)} causes, {len(kb.facets)} facets, "
-          f"{checks} checks, {len(kb.faq)} FAQ entries, {len(kb.steps)} steps ({elapsed:.0f} ms)")
+          f"{checks} checks, {len(kb.faq)} FAQ entries, {len(kb.steps)} steps, {len(kb.red_flags)} red flags, "
+          f"{len(kb.sites)} injection sites ({elapsed:.0f} ms)")
     return 0
 
 

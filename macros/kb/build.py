@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .kinds import ANY, KINDS, Kind, children, top_level
+from .kinds import ANY, KINDS, KINDS_BY_NAME, Kind, children, top_level
 from .load import Document
 from .model import Change, ChangeItem, KnowledgeBase, Meta
 
@@ -39,6 +39,10 @@ class _Builder:
                     child = nested[item.name]
                     value = tuple(self.construct(child, c, n, doc, path + (key, n - 1))
                                   for n, c in enumerate(value, start=1))
+                elif item.name in kind.parts:
+                    part = KINDS_BY_NAME[kind.parts[item.name]]
+                    value = (tuple(self.construct(part, c, n, doc, path + (key, n - 1)) for n, c in enumerate(value, 1))
+                             if isinstance(value, list) else self.construct(part, value, 1, doc, path + (key,)))
                 elif item.name in kind.convert:
                     value = kind.convert[item.name](value)
                 elif isinstance(value, list):
@@ -48,6 +52,10 @@ class _Builder:
         for child in children(kind):
             for sub in getattr(entry, child.key):
                 _set(sub, child.parent_attr, entry)
+        for name, part in kind.parts.items():
+            value = getattr(entry, name)
+            for sub in value if isinstance(value, tuple) else (value,):
+                _set(sub, KINDS_BY_NAME[part].parent_attr, entry)
         self.by_kind[kind.name].append(entry)
         if isinstance(getattr(entry, "id", None), str):
             self.by_id[entry.id] = entry
@@ -74,8 +82,15 @@ class _Builder:
             for attr, (source, name) in kind.backlinks.items():
                 sources = [k for k in KINDS if (source == ANY and name in k.links) or k.name == source]
                 for entry in self.by_kind[kind.name]:
-                    _set(entry, attr, tuple(e for k in sources for e in self.by_kind[k.name]
-                                            if any(x is entry for x in getattr(e, name))))
+                    found: dict[int, Any] = {}
+                    for k in sources:
+                        for e in self.by_kind[k.name]:
+                            named = getattr(e, name)
+                            if any(x is entry for x in (named if isinstance(named, tuple) else (named,))):
+                                # A part (a site's table cell) is cited in on behalf of the entry it belongs to.
+                                owner = e if k.addressed else getattr(e, k.parent_attr)
+                                found.setdefault(id(owner), owner)
+                    _set(entry, attr, tuple(found.values()))
 
 
 def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
@@ -93,7 +108,7 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
         by_kind[kind.name] = tuple(sorted(entries, key=kind.order) if kind.order else entries)
     # Nested kinds follow their parents' order (facets cause by cause).
     for kind in KINDS:
-        if kind.parent:
+        if kind.parent and kind.key:
             by_kind[kind.name] = tuple(c for p in by_kind[kind.parent] for c in getattr(p, kind.key))
     meta_data = docs["meta"][0].data
     meta = Meta(title=meta_data["title"], version=meta_data["version"], changelog=tuple(

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .kinds import KINDS, Kind, children, kind_of
+from .kinds import KINDS, KINDS_BY_NAME, Kind, children, kind_of
 from .model import KnowledgeBase
 from .urls import url_of
 
@@ -40,7 +40,12 @@ def export_entry(entry: object, base_url: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {}
     for f in _exported_fields(kind):
         value = getattr(entry, f.name)
-        data[f.name] = [export_entry(v, base_url) for v in value] if f.name in nested else _value(value)
+        if f.name in nested or (f.name in kind.parts and isinstance(value, tuple)):
+            data[f.name] = [export_entry(v, base_url) for v in value]
+        elif f.name in kind.parts:
+            data[f.name] = export_entry(value, base_url)
+        else:
+            data[f.name] = _value(value)
     if kind.addressed and "url" not in data:
         data["url"] = base_url + url_of(entry)
     return data
@@ -77,7 +82,7 @@ def export_schema(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
 
 def _resolve(node: Any, defs: dict) -> Any:
     if isinstance(node, dict):
-        if set(node) == {"$ref"} and node["$ref"].startswith("#/$defs/"):
+        if "$ref" in node and set(node) <= {"$ref", "description", "title"} and node["$ref"].startswith("#/$defs/"):
             return _resolve(defs[node["$ref"].removeprefix("#/$defs/")], defs)
         return {k: _resolve(v, defs) for k, v in node.items()}
     if isinstance(node, list):
@@ -96,13 +101,19 @@ def _exported_item(item: dict, kind: Kind) -> dict:
     for child in children(kind):
         inner = props[child.key]["items"]
         props[child.key] = {"type": "array", "items": _exported_item(inner, child)}
+    for name, part in kind.parts.items():
+        if props[name].get("type") == "array":
+            props[name] = {"type": "array", "items": _exported_item(props[name]["items"], KINDS_BY_NAME[part])}
+        else:
+            props[name] = _exported_item(props[name], KINDS_BY_NAME[part])
     for name in kind.exported_backlinks:
         props[name] = {"type": "array", "items": ID}
     if kind.numbered:
         props[kind.numbered] = {"type": "integer", "minimum": 1}
     if kind.addressed and "url" not in props:
         props["url"] = {"type": "string", "minLength": 1}
-    item["required"] = [n for n in item.get("required", []) if n in props] + ["url"] * ("url" not in item.get("required", []))
+    required = [n for n in item.get("required", []) if n in props]
+    item["required"] = required + ["url"] * (kind.addressed and "url" not in required)
     for name, prop in props.items():
         # An optional field the entry leaves out is exported as null, so every entry has every key.
         if name not in item["required"] and "type" in prop:

@@ -7,15 +7,18 @@ matter is written by a YAML serialiser, so no KB text can end it early or add ke
 from __future__ import annotations
 
 import html
+import sys
+from pathlib import Path
 
 import yaml
 
 from .export import export_files
 from .model import KnowledgeBase
 from .render import Renderer
-from .urls import source_of
+from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
+GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a hand-written one (pages.py)
 
 
 def front_matter(meta: dict) -> str:
@@ -32,7 +35,7 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str
         # Cause pages rank first in search: their facet titles are what readers look for.
         # The theme writes the description into an attribute without escaping it: it must arrive escaped.
         meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 2},
-                "render_macros": False}
+                "render_macros": False, GENERATED_MARK: True}
         pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
 
@@ -49,10 +52,72 @@ def print_footer_css(kb: KnowledgeBase, site_url: str, renderer: Renderer | None
     return renderer.render_css("print-footer.css.j2", footer=text)
 
 
+def redirect_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
+    """A small page at each old page address (kb/redirects.yaml) that leads to the entry's new page.
+
+    It keeps the #anchor of the old address (a facet moves with its cause), through a script of the
+    site's own; without JavaScript, a refresh and a visible link lead to the new page."""
+    renderer = renderer or Renderer(kb)
+    pages = {}
+    for redirect in kb.redirects:
+        if "#" in redirect.source:
+            continue  # a moved anchor: an alias on its page does the work (moved_anchors)
+        path = redirect.source.rstrip("/") + "/index.html"
+        root = "../" * path.count("/")
+        target_src, anchor = source_of(redirect.target)
+        target = root + page_url(target_src) + (f"#{anchor}" if anchor else "")
+        pages[path] = renderer.render("redirect.html.j2", target_src, target=target, root=root, entry=redirect.target)
+    return pages
+
+
+def moved_anchors(kb: KnowledgeBase, page_src: str) -> list[tuple[str, object]]:
+    """The old anchors on a page whose entries moved elsewhere: (old id, entry now)."""
+    here = page_url(page_src)
+    return [(r.source.split("#", 1)[1], r.target) for r in kb.redirects
+            if "#" in r.source and r.source.split("#", 1)[0] == here]
+
+
 def generated_files(kb: KnowledgeBase, site_url: str = "") -> dict[str, str]:
     """Every file the site generates from the KB, by its path in the site's source."""
     renderer = Renderer(kb)
     files = cause_pages(kb, renderer)
+    files.update(redirect_pages(kb, renderer))
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)
     return files
+
+
+def write_files(files: dict[str, str], out: Path) -> list[str]:
+    """Write files under out, each only when its content changed; return the paths written."""
+    written = []
+    for name, text in sorted(files.items()):
+        path = out / name
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(name)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    """`python -m macros.kb.generate DOCS_DIR [SITE_URL]`: write the generated files into a docs folder.
+
+    For engines that run no MkDocs hooks (Zensical): the pages, redirects and exports they would add."""
+    from . import KbError, load_kb
+
+    if not argv:
+        print("usage: python -m macros.kb.generate DOCS_DIR [SITE_URL]", file=sys.stderr)
+        return 2
+    try:
+        kb = load_kb()
+    except KbError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    written = write_files(generated_files(kb, argv[1] if len(argv) > 1 else ""), Path(argv[0]))
+    print(f"{len(written)} generated file(s) written to {argv[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

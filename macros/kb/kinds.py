@@ -42,6 +42,7 @@ class Kind:
     addressed: bool = True  # entries have published addresses at all
     links: Mapping[str, str] = field(default_factory=_frozen)  # field -> kind name (or ANY)
     symmetric: tuple[str, ...] = ()  # link fields whose other side is filled in too
+    parts: Mapping[str, str] = field(default_factory=_frozen)  # field -> kind of the id-less part(s) it holds
     backlinks: Mapping[str, tuple[str, str]] = field(default_factory=_frozen)  # attr -> (kind, field) naming it
     exported_backlinks: tuple[str, ...] = ()  # back-links kb.json carries (a condition's facets)
     internal: tuple[str, ...] = ()  # model fields kept out of kb.json
@@ -68,7 +69,9 @@ KINDS: tuple[Kind, ...] = (
          template="cause.md.j2", text_name="title"),
     Kind("facet", "facet", model.Facet, "facets", parent="cause", key="facets", parent_attr="cause",
          links={"related": "facet", "conditions": "condition", "regions": "region", "references": "reference"},
-         symmetric=("related",), backlinks={"alternatives": ("alternative", "facets")}, text_name="title"),
+         symmetric=("related",), text_name="title",
+         backlinks={"alternatives": ("alternative", "facets"), "red_flags": ("red-flag", "facets"),
+                    "sites": ("site", "differentials")}),
     Kind("check", "check", model.Check, "checks", parent="facet", key="checks", parent_attr="facet",
          page="checklist.md", text_name="ask"),
     Kind("faq", "FAQ entry", model.FaqEntry, "faq", file="faq.yaml", schema="faq", page="faq.md",
@@ -85,7 +88,8 @@ KINDS: tuple[Kind, ...] = (
          order=lambda c: c.name.lower(),
          orphan="unused", template="index_of.md.j2", text_name="name", prose=False),
     Kind("region", "region", model.Region, "regions", file="regions.yaml", schema="regions", page="regions.md",
-         backlinks={"facets": ("facet", "regions")}, exported_backlinks=("facets",), order=lambda r: r.name.lower(),
+         backlinks={"facets": ("facet", "regions"), "sites": ("site", "region")}, exported_backlinks=("facets",),
+         order=lambda r: r.name.lower(),
          orphan="unused",
          template="index_of.md.j2", text_name="name", prose=False),
     Kind("term", "glossary term", model.Term, "glossary", file="glossary.yaml", schema="glossary", page="glossary.md",
@@ -94,6 +98,16 @@ KINDS: tuple[Kind, ...] = (
     Kind("reference", "reference", model.Reference, "references", file="references.yaml", schema="references",
          page="references.md", backlinks={"cited_by": (ANY, "references")},
          published_if=lambda ref: ref.cited_by, template="references.md.j2", text_name="title", prose=False),
+    Kind("red-flag", "red flag", model.RedFlag, "red_flags", file="red-flags.yaml", schema="red-flags",
+         page="red-flags.md", links={"regions": "region", "facets": "facet", "references": "reference"},
+         backlinks={"sites": ("site", "red_flags")}, template="red-flags.md.j2", text_name="title"),
+    Kind("site", "injection site", model.Site, "sites", file="sites.yaml", schema="sites", page="sites.md",
+         links={"region": "region", "differentials": "facet", "red_flags": "red-flag"},
+         parts={name: "cell" for name in ("guidance", "onset", "duration", "repeat_interval", "yearly_limit",
+                                          "cautions", "refer")},
+         template="sites.md.j2", text_name="name"),
+    Kind("cell", "site table cell", model.Cell, "site_cells", parent="site", parent_attr="site", addressed=False,
+         exported=False, links={"references": "reference"}),
     Kind("redirect", "redirect", model.Redirect, "redirects", file="redirects.yaml", schema="redirects",
          required=False, addressed=False, exported=False, links={"target": ANY},
          rename={"source": "from", "target": "to"}, prose=False),
@@ -112,8 +126,8 @@ def kind_of(entry: object) -> Kind:
 
 
 def children(kind: Kind) -> tuple[Kind, ...]:
-    """The kinds nested directly inside entries of this kind (facets in causes, checks in facets)."""
-    return tuple(k for k in KINDS if k.parent == kind.name)
+    """The kinds listed directly inside entries of this kind, each with an id (facets in causes, checks in facets)."""
+    return tuple(k for k in KINDS if k.parent == kind.name and k.key)
 
 
 def top_level() -> tuple[Kind, ...]:
@@ -129,3 +143,12 @@ def label(entry: object) -> str:
 def schema_of(file_kind: str) -> str:
     """The schema name of a KB file's kind ("meta" for meta.yaml)."""
     return META_SCHEMA if file_kind == META_SCHEMA else KINDS_BY_NAME[file_kind].schema
+
+
+def editor_schemas() -> dict[str, str]:
+    """For editors' YAML support (.vscode/settings.json): each schema file and the KB files it governs."""
+    schemas = {f"./kb/schema/{META_SCHEMA}.schema.json": f"kb/{META_FILE}"}
+    for kind in top_level():
+        pattern = f"kb/{kind.file}*.yaml" if kind.file.endswith("/") else f"kb/{kind.file}"
+        schemas[f"./kb/schema/{kind.schema}.schema.json"] = pattern
+    return schemas

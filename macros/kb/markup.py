@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 import markdown
 from markupsafe import escape
 
-# The site's Markdown extensions (mkdocs.yml), less pymdownx.snippets: its syntax is refused in KB
-# text before anything is rendered, so the check never reads a file. A test keeps the two in step.
-MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "pymdownx.details", "toc")
+# The site's Markdown extensions: MkDocs' own three, then mkdocs.yml's, less pymdownx.snippets (its syntax
+# is refused in KB text before anything is rendered, so the check never reads a file). A test keeps them in step.
+MARKDOWN_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "pymdownx.details")
 
 # Tags KB text may produce, each with the attributes it may carry.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
@@ -30,7 +30,7 @@ SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "blob", "file"})
 
 # Fields that hold paragraphs; every other text field is one line.
 BLOCK_FIELDS = frozenset({"overview", "explanation", "detail", "answer", "definition", "evidence_note", "examples",
-                          "next_steps", "finding", "note", "text"})
+                          "next_steps", "finding", "note", "text", "signs", "action", "misconception"})
 
 _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"),
@@ -69,8 +69,8 @@ def text_problems(value: str, field: str) -> list[tuple[int, str]]:
 
 # With braces, `<` and `--8<--` refused and `&` escaped, only these can make Markdown produce more than
 # paragraphs, lists, emphasis and code: links and images, headings, rules and lists at a line start,
-# admonitions and collapsible blocks. Text without them is not rendered (the check is 10 times faster).
-MAY_BUILD_MARKUP = re.compile(r"\[|^[ \t]*(?:#|[-*_=+]|!!!|\?\?\?)", re.MULTILINE)
+# admonitions, collapsible blocks, tables and fenced code. Text without them is not rendered (the check is 10 times faster).
+MAY_BUILD_MARKUP = re.compile(r"\[|\||`|~~~|^[ \t]*(?:#|[-*_=+]|!!!|\?\?\?)", re.MULTILINE)
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 Entry = object  # any entry of any kind
+URGENCY_ORDER = ("emergency", "same-day", "urgent", "routine")
 
 
 def later(default: object = ()) -> object:
@@ -51,6 +52,7 @@ class Region:
     name: str
     synonyms: tuple[str, ...] = ()
     facets: tuple[Facet, ...] = later()
+    sites: tuple[Site, ...] = later()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +96,8 @@ class Facet:
     references: tuple[Reference, ...] = ()
     cause: Cause = later(None)  # type: ignore[assignment]
     alternatives: tuple[Alternative, ...] = later()
+    red_flags: tuple[RedFlag, ...] = later()
+    sites: tuple[Site, ...] = later()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +175,61 @@ class Alternative:
     evidence_note: str
     facets: tuple[Facet, ...]
     references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedFlag:
+    """A sign after a failed injection that needs referral before anything else."""
+
+    id: str
+    title: str
+    signs: str
+    ask: str
+    urgency: str  # emergency, same-day, urgent or routine
+    action: str
+    regions: tuple[Region, ...] = ()
+    facets: tuple[Facet, ...] = ()
+    references: tuple[Reference, ...] = ()
+    evidence: str | None = None
+    sites: tuple[Site, ...] = later()
+
+    @property
+    def urgency_rank(self) -> int:
+        """0 for an emergency, 1 same day, 2 urgent, 3 routine: the order red flags are shown in."""
+        return URGENCY_ORDER.index(self.urgency)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cell:
+    """One cell of the site table: a short statement and the sources for any figure in it."""
+
+    text: str
+    references: tuple[Reference, ...] = ()
+    site: Site = later(None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    """A common injection site: guidance, expected course, repeat limits, differentials, red flags, cautions."""
+
+    id: str
+    name: str
+    region: Region
+    guidance: Cell
+    onset: Cell
+    duration: Cell
+    repeat_interval: Cell
+    yearly_limit: Cell
+    differentials: tuple[Facet, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    cautions: tuple[Cell, ...] = ()
+    refer: Cell
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell of the row, cautions included."""
+        return (self.guidance, self.onset, self.duration, self.repeat_interval, self.yearly_limit,
+                *self.cautions, self.refer)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,8 @@ def hand_written_pages(docs_dir: Path) -> dict[str, set[str]]:
     for path in sorted(docs_dir.rglob("*.md")):
         src = path.relative_to(docs_dir).as_posix()
         text = path.read_text(encoding="utf-8", errors="replace")
+        if re.match(r"---\n(?:.*\n)*?generated_from_kb: true\n(?:.*\n)*?---\n", text):
+            continue  # a page generated from the KB and written out for another engine (make build-zensical)
         pages[src] = {explicit or slugify(title, "-") for title, explicit in HEADING.findall(text)}
     return pages
 

@@ -20,6 +20,12 @@ EVIDENCE_LABELS = {
 }
 
 
+# Urgency in words and in shape, so that it survives black-and-white printing.
+URGENCY_LABELS = {"emergency": "Emergency: refer now", "same-day": "Same day", "urgent": "Urgent: within days",
+                  "routine": "Routine referral"}
+URGENCY_MARKS = {"emergency": "\u25b2\u25b2", "same-day": "\u25b2", "urgent": "\u25c6", "routine": "\u25cb"}
+
+
 class Renderer:
     """Renders the partials in macros/templates for one KB."""
 
@@ -29,7 +35,8 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS)
+        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
+                                urgency_marks=URGENCY_MARKS)
         self.env.filters["label"] = label
         self.env.filters["link_text"] = link_text
         self.env.filters["short_cite"] = short_cite

@@ -75,8 +75,8 @@ def _inline_refs(node: Any, defs: dict) -> Any:
     """Replace local `#/$defs/...` references by their definitions: same meaning, much faster to check."""
     if isinstance(node, dict):
         ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        if ref.startswith("#/$defs/") and set(node) <= {"$ref", "description", "title"}:
+            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)  # annotations change no meaning
         return {key: _inline_refs(value, defs) for key, value in node.items()}
     if isinstance(node, list):
         return [_inline_refs(item, defs) for item in node]
@@ -248,6 +248,12 @@ def _nested(path: tuple, entry: dict, kind: Kind) -> Iterator[tuple[tuple, dict,
         for i, item in enumerate(_list(entry.get(child.key))):
             if isinstance(item, dict):
                 yield from _nested(path + (child.key, i), item, child)
+    for name, part in kind.parts.items():
+        value = entry.get(name)
+        items = [(path + (name, i), v) for i, v in enumerate(value)] if isinstance(value, list) else [(path + (name,), value)]
+        for at, item in items:
+            if isinstance(item, dict):
+                yield from _nested(at, item, KINDS_BY_NAME[part])
 
 
 def _list(value: Any) -> list:
@@ -305,10 +311,26 @@ def check_links(docs: list[tuple[Document, str]], index: Index) -> Iterator[Prob
                             yield Problem(doc.label, doc.line(path + (name, i)), message.format(ref=ref))
 
 
+FIGURE = re.compile(r"\d")
+DOSE = re.compile(r"(?i)\d\s*(?:mg|milligrams?|ml|millilitres?)\b")
+NO_SOURCE = "No verified source"
+
+
 def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
-    """House rules a schema cannot say: checks are questions; supported claims cite evidence."""
+    """House rules a schema cannot say: checks are questions; supported claims cite evidence; every figure
+    in the site table is cited, or its cell says there is no verified source; the site table gives no doses."""
     for doc, kind_name in docs:
-        for path, entry, _kind in entries(doc, kind_name):
+        for path, entry, kind in entries(doc, kind_name):
+            if kind is not None and kind.name == "cell" and isinstance(entry.get("text"), str):
+                text, cited = entry["text"], bool(_list(entry.get("references")))
+                line = doc.line(path + ("text",))
+                if FIGURE.search(text) and not cited:
+                    yield Problem(doc.label, line, "site table: a figure must cite a verified source; "
+                                                   f"without one, write '{NO_SOURCE} ...' instead of the figure")
+                elif not cited and not text.startswith(NO_SOURCE):
+                    yield Problem(doc.label, line, f"site table: a cell without a source must begin '{NO_SOURCE}'")
+                if DOSE.search(text):
+                    yield Problem(doc.label, line, "site table: no doses here; point to the product information")
             ask = entry.get("ask")
             if isinstance(ask, str) and not ask.rstrip().endswith("?"):
                 yield Problem(doc.label, doc.line(path + ("ask",)),

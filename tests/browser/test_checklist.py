@@ -139,7 +139,7 @@ def test_copy_summary_puts_a_note_on_the_clipboard_and_in_a_visible_box(context,
     assert box.is_visible()
     text = box.input_value()
     assert page.evaluate("() => navigator.clipboard.readText()") == text
-    facet_a, facet_c = KB.facets_by_check(ITEM_A), KB.facets_by_check(ITEM_C)
+    facet_a, facet_c = (next(c.facet for c in KB.checks if c.id == item) for item in (ITEM_A, ITEM_C))
     lines = text.splitlines()
     assert lines[1].startswith("Date: 20")
     assert f"Checklist version: {KB.meta.version}" in lines

@@ -197,3 +197,11 @@ def test_a_conference_abstract_is_named_as_such_wherever_it_is_cited(kb):
     for entry in citing:
         text = " ".join(" ".join(str(v).split()) for v in vars(entry).values() if isinstance(v, str)).lower()
         assert "conference abstract" in text, entry.id
+
+
+def test_the_editor_settings_name_every_kinds_schema():
+    """.vscode/settings.json is derived from the registry of kinds: a new kind's file gets its schema in editors."""
+    from macros.kb.kinds import editor_schemas
+
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == editor_schemas()

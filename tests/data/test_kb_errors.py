@@ -181,9 +181,10 @@ def test_cause_file_must_be_named_by_its_id(kb_copy):
 
 def test_unused_condition_is_an_orphan(kb_copy):
     path = kb_copy / "conditions.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "- id: gout\n  name: Gout\n", encoding="utf-8")
-    line = line_of(path, "- id: gout")
-    assert f"kb/conditions.yaml:{line}: condition 'gout' is not used by any entry: use it or remove it" in problems_of(kb_copy)
+    path.write_text(path.read_text(encoding="utf-8") + "- id: frostbite\n  name: Frostbite\n", encoding="utf-8")
+    line = line_of(path, "- id: frostbite")
+    expected = f"kb/conditions.yaml:{line}: condition 'frostbite' is not used by any entry: use it or remove it"
+    assert expected in problems_of(kb_copy)
 
 
 def test_stray_file_in_kb_is_reported_not_skipped(kb_copy):

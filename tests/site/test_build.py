@@ -14,6 +14,7 @@ import yaml
 from conftest import ROOT, build_site
 from macros.kb import load_kb
 from macros.kb.export import export_kb
+from macros.kb.kinds import KINDS
 from macros.kb.urls import url_of
 from sitecheck import broken_links, read_page, read_site
 
@@ -44,11 +45,19 @@ def test_every_cause_has_a_page_with_one_anchored_section_per_facet(site, kb):
             assert facet.title in page.text
 
 
-@pytest.mark.parametrize("kind", ["faq", "steps", "alternatives", "glossary", "conditions", "regions", "references"])
-def test_every_entry_is_anchored_on_its_page(site, kb, kind):
-    for entry in getattr(kb, kind):
+@pytest.mark.parametrize("kind", [k for k in KINDS if k.addressed and k.anchored], ids=lambda k: k.name)
+def test_every_published_entry_is_anchored_on_its_page(site, kb, kind):
+    published = [e for e in getattr(kb, kind.attr) if kind.is_published(e)]
+    assert published
+    for entry in published:
         page_url, anchor = url_of(entry).split("#")
         assert anchor in page_of(site, page_url).ids, url_of(entry)
+
+
+def test_uncited_references_are_not_published(site, kb):
+    uncited = [r.id for r in kb.references if not r.cited_by]
+    ids = page_of(site, "references/").ids
+    assert uncited and not [i for i in uncited if i in ids]
 
 
 def test_every_check_is_an_item_on_the_checklist(site, kb):
