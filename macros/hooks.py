@@ -19,6 +19,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
 from macros.kb.pagesafety import content_problems, page_problems, with_policy  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
+from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb  # noqa: E402
 
@@ -55,11 +56,14 @@ def on_files(files, config):
 
 
 def on_page_content(html, page, config, files):
-    """Refuse content with scripts; on the page of a moved anchor, leave an alias that leads to the new place."""
+    """Refuse content with scripts; explain glossary terms at first use; on the page of a moved anchor,
+    leave an alias that leads to the new place."""
     problems = content_problems(html)
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the page content {p}" for p in problems))
     kb = current_kb()
+    if page.file.src_uri in term_pages(kb):
+        html = mark_terms(html, kb.glossary)
     aliases = []
     for old_id, target in moved_anchors(kb, page.file.src_uri):
         src, anchor = source_of(target)

@@ -13,6 +13,7 @@ from .problems import KbError, Problem
 from .validate import (
     SCHEMA_DIR,
     check_causes,
+    check_citations,
     check_links,
     check_orphans,
     check_redirects,
@@ -98,6 +99,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     problems.extend(check_causes(parsed, hand_written_pages(docs_dir)))
     problems.extend(check_redirects(parsed, hand_written_pages(docs_dir)))
     problems.extend(check_rules(parsed))
+    problems.extend(check_citations(parsed))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
     if not unreadable:
         problems.extend(check_links(parsed, index))

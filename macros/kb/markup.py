@@ -47,6 +47,10 @@ _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
      "contains raw HTML ({found!r}...): write plain Markdown text"),
 )
 
+# A citation where the claim is: `[@reference-id]`, checked against the entry's references (validate.py)
+# and drawn as a marker by the templates (render.py). Plain text, never a template call.
+CITATION = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+
 _ANY_TEXT_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _message in _TEXT_RULES))
 
 

@@ -5,8 +5,10 @@ import posixpath
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .kinds import label
+from .markup import CITATION
 from .model import Cause, KnowledgeBase, Reference
 from .urls import link_from
 
@@ -42,6 +44,16 @@ class Renderer:
         self.env.filters["short_cite"] = short_cite
         self.env.globals["search_terms"] = search_terms
         self.env.globals["citation_numbers"] = citation_numbers
+        references = {ref.id: ref for ref in kb.references}
+
+        @jinja2.pass_context
+        def cited(context: jinja2.runtime.Context, text: str, numbers: dict[str, int] | None = None) -> Markup:
+            """KB text with each `[@id]` drawn as a citation marker: the reference's number on a cause page,
+            else a short citation linking to the references page. Markers stay out of the search index."""
+            return draw_citations(text, references, numbers, context["href"])
+
+        self.env.filters["cited"] = cited
+        self.env.filters["uncited"] = lambda text: CITATION.sub("", text).replace(" .", ".").replace(" ,", ",")
         self.css_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
                                           undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.css_env.filters["css_string"] = css_string
@@ -64,6 +76,22 @@ class Renderer:
 def css_string(text: str) -> str:
     """text as a double-quoted CSS string: quotes, backslashes and unprintable characters escaped."""
     return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def draw_citations(text: str, references: dict[str, Reference], numbers: dict[str, int] | None, href) -> Markup:
+    """Escape text, then turn each citation token into a Markdown link marked to stay out of search."""
+    parts, last = [], 0
+    for match in CITATION.finditer(text):
+        ref = references[match.group(1)]
+        parts.append(escape(text[last:match.start()]))
+        if numbers and ref.id in numbers:
+            label, target = f"[{numbers[ref.id]}]", f"#cite-{ref.id}"
+        else:
+            label, target = f"[{short_cite(ref)}]", href(ref)
+        parts.append(Markup(f"[{escape(label)}]({escape(target)}){{ .kb-cite data-search-exclude }}"))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def link_text(entry: object, style: str = "label") -> str:

@@ -17,10 +17,9 @@ import jsonschema
 
 from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
-from .markup import text_problems
+from .markup import BLOCK_FIELDS, CITATION, text_problems
 from .pages import TEMPLATE_ID_PREFIXES
 from .problems import KbError, Problem
-from .quickcheck import satisfies
 from .urls import page_url
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"  # the project's; a KB copy brings its own
@@ -89,9 +88,6 @@ def check_schema(doc: Document, kind: str, schema_dir: Path = SCHEMA_DIR) -> Ite
         validator = schema_validator(kind, schema_dir)
     except KbError as exc:
         yield from exc.problems
-        return
-    # Most documents are valid: a quick yes saves jsonschema's slower walk, which reports the problems.
-    if satisfies(doc.data, validator.schema):
         return
     for error in validator.iter_errors(doc.data):
         yield from _explain(doc, error)
@@ -338,6 +334,33 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
                 yield Problem(doc.label, doc.line(path + ("evidence",)),
                               f"{_where(doc, path + ('id',))}evidence '{entry['evidence']}' must cite at least one reference")
+
+
+def check_citations(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
+    """A citation token `[@id]` sits in a paragraph field and names one of its own entry's references."""
+    for doc, kind_name in docs:
+        for path, entry, kind in entries(doc, kind_name):
+            if kind is None:
+                continue
+            own = {child.key for child in children(kind)} | set(kind.parts)
+            cited = set(_list(entry.get("references")))
+            for name, value in entry.items():
+                if name in own:
+                    continue
+                texts = [((name,), value)] if isinstance(value, str) else [
+                    ((name, i), v) for i, v in enumerate(_list(value)) if isinstance(v, str)]
+                for at, text in texts:
+                    for match in CITATION.finditer(text):
+                        ref, line = match.group(1), doc.text_line(path + at, text, match.start())
+                        where = _where(doc, path + at)
+                        if name not in BLOCK_FIELDS:
+                            yield Problem(doc.label, line, f"{where}'{name}' cannot hold a citation ('[@{ref}]'): "
+                                                           "cite in the explanation, evidence note or other paragraphs")
+                        elif "references" not in kind.links:
+                            yield Problem(doc.label, line, f"{where}a {kind.noun} cannot cite sources ('[@{ref}]')")
+                        elif ref not in cited:
+                            yield Problem(doc.label, line, f"{where}'[@{ref}]' cites a source that is not in this "
+                                                           f"{kind.noun}'s references: add '{ref}' there, or fix the id")
 
 
 def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:

@@ -1,0 +1,116 @@
+"""Glossary terms explained where they are used: the first use of each term on a page gets a tooltip
+(hover, keyboard focus or a tap) and, for an abbreviation, its expansion in print.
+
+Works on a page's finished content HTML; text inside links, headings, code, form labels and
+existing abbreviations is left alone. The definitions come from kb/glossary.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+
+from .kinds import KINDS
+from .model import KnowledgeBase, Term
+
+SKIP = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "script", "style", "abbr", "button",
+                  "label", "legend", "summary", "textarea", "title", "sup", "th", "caption"})
+VOID = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col", "area", "base", "track"})
+TAG = re.compile(r"(<!--.*?-->|<[^>]+>)", re.DOTALL)
+SHORT = 140
+
+
+@dataclass(frozen=True)
+class _Gloss:
+    term: Term
+    word: str  # as the glossary writes it: an abbreviation matches only these capitals
+    tip: str  # the tooltip: the definition's first sentence
+    expansion: str  # printed after an abbreviation at its first use ("" for words)
+
+
+def _name(term: Term) -> str:
+    return term.term.split(" (", 1)[0]
+
+
+def _first_sentence(text: str) -> str:
+    sentence = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+    return sentence if len(sentence) <= SHORT else sentence[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _is_abbreviation(word: str) -> bool:
+    return sum(c.isupper() for c in word) >= 2 and " " not in word
+
+
+@cache
+def _index(glossary: tuple[Term, ...]) -> tuple[dict[str, _Gloss], re.Pattern | None]:
+    """Each word a reader may meet (term, synonyms) with its gloss, and one pattern finding them all."""
+    words: dict[str, _Gloss] = {}
+    for term in glossary:
+        tip = f"{_name(term)}: {_first_sentence(term.definition)}"
+        for word in (_name(term), *term.synonyms):
+            if len(word) < 3 or word.lower() in words:
+                continue
+            expansion = _name(term) if _is_abbreviation(word) and not _is_abbreviation(_name(term)) else ""
+            if _is_abbreviation(word) and not expansion:
+                expansion = _first_sentence(term.definition).split(":")[0].rstrip(".")
+            words[word.lower()] = _Gloss(term, word, tip, expansion)
+    if not words:
+        return words, None
+    # Longest first, so that "joint tap" wins over "joint"; case is checked when wrapping.
+    alternatives = sorted(words, key=len, reverse=True)
+    return words, re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])", re.IGNORECASE)
+
+
+def term_pages(kb: KnowledgeBase) -> frozenset[str]:
+    """The pages whose prose gets glossary tooltips: the pages of the kinds that hold reader prose."""
+    pages = set()
+    for kind in KINDS:
+        if not (kind.prose and kind.addressed and kind.page) or kind.name == "check":
+            continue  # the checklist is a form: its tab order stays on its answers
+        if "{id}" in kind.page:
+            pages.update(kind.page.format(id=e.id) for e in getattr(kb, kind.attr))
+        else:
+            pages.add(kind.page)
+    return frozenset(pages)
+
+
+def mark_terms(html: str, glossary: tuple[Term, ...]) -> str:
+    """The page content with the first use of each glossary term wrapped in an explaining <abbr>."""
+    words, pattern = _index(glossary)
+    if pattern is None:
+        return html
+    used: set[str] = set()
+    open_tags: list[str] = []
+    out = []
+    for piece in TAG.split(html):
+        if piece.startswith("<"):
+            _track(piece, open_tags)
+            out.append(piece)
+        elif piece and not SKIP.intersection(open_tags):
+            out.append(pattern.sub(lambda m: _wrap(m, words, used), piece))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _track(tag: str, open_tags: list[str]) -> None:
+    match = re.match(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)", tag)
+    if not match or tag.startswith("<!--"):
+        return
+    closing, name = match.group(1) == "/", match.group(2).lower()
+    if closing:
+        if name in open_tags:
+            del open_tags[len(open_tags) - 1 - open_tags[::-1].index(name):]
+    elif name not in VOID and not tag.rstrip().endswith("/>"):
+        open_tags.append(name)
+
+
+def _wrap(match: re.Match, words: dict[str, _Gloss], used: set[str]) -> str:
+    text = match.group(0)
+    gloss = words.get(text.lower())
+    if gloss is None or gloss.term.id in used or (_is_abbreviation(gloss.word) and text != gloss.word):
+        return text  # used already on this page, or an abbreviation in other capitals ("Ra" is not "RA")
+    used.add(gloss.term.id)
+    expansion = f' data-kb-expansion="{escape(gloss.expansion)}"' if gloss.expansion else ""
+    return (f'<abbr class="kb-term" tabindex="0" title="{escape(gloss.tip)}"{expansion}>{text}</abbr>')

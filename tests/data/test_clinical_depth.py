@@ -1,0 +1,153 @@
+"""Clinical depth: red flags first, a cited site table, citations where the claim is, British English,
+and every abbreviation explained."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from macros.kb import load_kb
+from macros.kb.markup import CITATION
+from macros.kb.model import URGENCY_ORDER
+
+NO_SOURCE = "No verified source"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+def prose(kb):
+    """Every reader-facing text of the KB with where it is, synonyms left out (American spellings may be
+    search words) and the references' own titles and findings too (they are the verified list's words)."""
+    for kind_attr in ("causes", "facets", "checks", "faq", "steps", "alternatives", "glossary", "red_flags", "sites",
+                      "site_cells"):
+        for entry in getattr(kb, kind_attr):
+            for name, value in vars(entry).items():
+                if name in ("synonyms", "id", "source", "urgency", "evidence"):
+                    continue
+                for text in (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ():
+                    if isinstance(text, str):
+                        yield f"{getattr(entry, 'id', kind_attr)}.{name}", CITATION.sub("", text)
+
+
+# --- red flags and the site table ------------------------------------------------------------------
+
+REQUIRED_RED_FLAGS = {
+    "joint infection": ("infect", "sept"), "crystal arthritis": ("gout", "crystal"), "cauda equina": ("cauda",),
+    "cord compression": ("cord",), "epidural abscess or haematoma": ("abscess", "haematoma"),
+    "tendon rupture": ("tendon",), "rapidly destructive joint disease": ("destructive",),
+    "insufficiency fracture or osteonecrosis": ("fracture", "osteonecrosis"),
+    "malignancy": ("cancer", "malignan"),
+    "apical lung tumour": ("apical", "pancoast"), "limb ischaemia": ("ischaemia",), "visceral referral": ("visceral", "abdominal"),
+}
+
+
+@pytest.mark.parametrize("flag", REQUIRED_RED_FLAGS)
+def test_each_red_flag_the_issue_names_is_there(kb, flag):
+    words = REQUIRED_RED_FLAGS[flag]
+    assert any(any(w in f"{f.title} {f.signs}".lower() for w in words) for f in kb.red_flags), flag
+
+
+def test_every_red_flag_has_an_urgency_an_action_and_one_question(kb):
+    for flag in kb.red_flags:
+        assert flag.urgency in URGENCY_ORDER and flag.action.strip(), flag.id
+        assert flag.ask.count("?") == 1 and flag.ask.rstrip().endswith("?"), flag.id
+
+
+def test_red_flags_are_listed_most_urgent_first(kb):
+    ranks = [f.urgency_rank for f in kb.red_flags]
+    assert ranks == sorted(ranks)
+
+
+SITES = ["knee", "hip", "subacromial", "glenohumeral", "trochanter", "elbow", "carpal tunnel", "trigger finger",
+         "quervain", "plantar fascia", "facet", "epidural"]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_the_site_table_has_a_row_for_each_common_site(kb, site):
+    assert any(site in s.name.lower() for s in kb.sites), site
+
+
+def test_every_figure_in_the_site_table_is_cited_or_the_cell_says_no_verified_source(kb):
+    for site in kb.sites:
+        for cell in site.cells:
+            if re.search(r"\d", cell.text):
+                assert cell.references, (site.id, cell.text)
+            if not cell.references:
+                assert cell.text.startswith(NO_SOURCE), (site.id, cell.text)
+
+
+def test_the_site_table_gives_no_doses(kb):
+    dose = re.compile(r"(?i)\d\s*(mg|milligram|ml\b|millilitre)")
+    assert [(s.id, c.text) for s in kb.sites for c in s.cells if dose.search(c.text)] == []
+
+
+def test_every_site_links_its_red_flags_and_differentials(kb):
+    assert all(site.red_flags and site.differentials for site in kb.sites)
+
+
+# --- citations where the claim is ----------------------------------------------------------------------
+
+def test_every_citation_token_names_a_reference_of_its_own_entry(kb):
+    tokens = 0
+    for entry in (*kb.facets, *kb.faq, *kb.steps, *kb.alternatives, *kb.red_flags, *kb.site_cells):
+        own = {r.id for r in entry.references}
+        for name, value in vars(entry).items():
+            for text in (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ():
+                for ref in CITATION.findall(text) if isinstance(text, str) else ():
+                    tokens += 1
+                    assert ref in own, (entry.id if hasattr(entry, "id") else entry.site.id, name, ref)
+    assert tokens > 50  # the KB does cite where the claim is
+
+
+def test_every_facet_and_alternative_says_which_claim_its_grade_applies_to(kb):
+    assert [e.id for e in (*kb.facets, *kb.alternatives) if not e.evidence_claim] == []
+
+
+# --- British English ---------------------------------------------------------------------------------
+
+# American spellings (and the British form the KB uses). Synonyms may keep them as search words.
+AMERICAN = {
+    "anesthe": "anaesthe", "edema": "oedema", "hemorrhag": "haemorrhag", "hematoma": "haematoma",
+    "ischemi": "ischaemi", "anemi": "anaemi", "estrogen": "oestrogen", "esophag": "oesophag", "tumor": "tumour",
+    "orthoped": "orthopaed", "pediatric": "paediatric", "leukemi": "leukaemi", "diarrhea": "diarrhoea",
+    "color": "colour", "behavior": "behaviour", "favor": "favour", "center": "centre", "fiber": "fibre",
+    "catheteriz": "catheteris", "catastrophiz": "catastrophis", "randomiz": "randomis", "minimiz": "minimis",
+    "immobiliz": "immobilis", "stabiliz": "stabilis", "recogniz": "recognis", "organiz": "organis",
+    "optimiz": "optimis", "characteriz": "characteris", "localiz": "localis", "analyz": "analys",
+    "physical therap": "physiotherap", "labeled": "labelled", "gray": "grey", "sulfur": "sulphur",
+    "hba1c": "HbA1c",
+}
+
+
+@pytest.mark.parametrize("american", AMERICAN)
+def test_no_american_spelling_in_reader_text(kb, american):
+    if american == "hba1c":  # the one capitalisation that is right
+        found = [(where, m) for where, text in prose(kb) for m in re.findall(r"(?i)\bhba1c\b", text) if m != "HbA1c"]
+    else:
+        found = [(where, m.group(0)) for where, text in prose(kb) for m in [re.search(rf"(?i)\b{american}", text)] if m]
+    assert found == [], f"use '{AMERICAN[american]}'"
+
+
+# --- abbreviations ------------------------------------------------------------------------------------
+
+# Names of organisations and countries, and Roman numerals: abbreviations every reader knows from context.
+KNOWN_ABBREVIATIONS = {"NICE", "EULAR", "ACR", "BSR", "BESS", "BOA", "GIRFT", "FDA", "UK", "US", "USA", "NHS", "RCR",
+                       "AAOS", "OARSI", "AF", "II", "III", "IV", "EU"}
+ABBREVIATION = re.compile(r"\b(?=[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z])[A-Za-z][A-Za-z0-9]+\b")
+
+
+def test_every_abbreviation_is_in_the_glossary(kb):
+    explained = set(KNOWN_ABBREVIATIONS)
+    for term in kb.glossary:
+        for word in (term.term, *term.synonyms):
+            explained.update(ABBREVIATION.findall(word))
+    unknown = {}
+    for where, text in prose(kb):
+        for word in ABBREVIATION.findall(text):
+            bare = word[:-1] if word.endswith("s") and word[:-1].isupper() else word
+            if bare not in explained:
+                unknown.setdefault(bare, where)
+    assert unknown == {}, f"add to kb/glossary.yaml (as a term or synonym): {sorted(unknown)}"
