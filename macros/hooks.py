@@ -1,6 +1,10 @@
 """MkDocs hooks: hand the core's generated files, navigation and page checks to MkDocs. No KB work here.
 
-Loaded by path from mkdocs.yml (`hooks:`), so the project root is put on sys.path first.
+Loaded by path from mkdocs.yml (`hooks:`), so the project root is put on sys.path first: MkDocs
+imports this file before any plugin runs and offers no other way to find the package, and the
+project being built (a pull request's copy, a test's copy) must use its own `macros`, not an
+installed one. Zensical runs no hooks: `make build-zensical` writes the same files with
+`python -m macros.kb.generate` instead.
 """
 from __future__ import annotations
 
