@@ -95,9 +95,10 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)
-    problems.extend(check_reserved(index, reserved_ids(docs_dir)))
-    problems.extend(check_causes(parsed, hand_written_pages(docs_dir)))
-    problems.extend(check_redirects(parsed, hand_written_pages(docs_dir)))
+    reserved, pages = frozenset(reserved_ids(docs_dir)), hand_written_pages(docs_dir)
+    problems.extend(check_reserved(index, reserved))
+    problems.extend(check_causes(parsed, pages))
+    problems.extend(check_redirects(parsed, pages, reserved))
     problems.extend(check_rules(parsed))
     problems.extend(check_citations(parsed))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.

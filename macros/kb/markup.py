@@ -45,6 +45,9 @@ _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
      "contains file-include syntax ({found!r}): KB text cannot include files"),
     (re.compile(r"<\s*[A-Za-z/!?]"),
      "contains raw HTML ({found!r}...): write plain Markdown text"),
+    # A reference such as &lt; turns back into markup wherever text is decoded (search results, kb.json users).
+    (re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"),
+     "contains an HTML character reference ({found!r}): write the character itself"),
 )
 
 # A citation where the claim is: `[@reference-id]`, checked against the entry's references (validate.py)

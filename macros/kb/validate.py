@@ -385,8 +385,10 @@ def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -
                 orders[order] = str(cause_id)
 
 
-def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:
-    """A redirect never replaces a hand-written page, and each old address is redirected once."""
+def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]],
+                    reserved: frozenset[str] = frozenset()) -> Iterator[Problem]:
+    """A redirect never replaces a hand-written page or takes an id the pages use, and each old address
+    is redirected once."""
     seen: dict[str, int] = {}
     addresses = {page_url(src) for src in pages}
     for doc, kind in docs:
@@ -401,6 +403,9 @@ def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]]
             if page in addresses and not anchor:
                 yield Problem(doc.label, line, f"redirect from '{source}': that is a page of the site, which a redirect "
                                                "would replace")
+            if anchor and (anchor in reserved or anchor.startswith(TEMPLATE_ID_PREFIXES)):
+                yield Problem(doc.label, line, f"redirect from '{source}': '{anchor}' is an id the page already uses, "
+                                               "so the old address cannot be taken over")
             if source in seen:
                 yield Problem(doc.label, line, f"redirect from '{source}' is declared twice (first at line {seen[source]})")
             else:
