@@ -40,7 +40,8 @@ REQUIRED_RED_FLAGS = {
     "tendon rupture": ("tendon",), "rapidly destructive joint disease": ("destructive",),
     "insufficiency fracture or osteonecrosis": ("fracture", "osteonecrosis"),
     "malignancy": ("cancer", "malignan"),
-    "apical lung tumour": ("apical", "pancoast"), "limb ischaemia": ("ischaemia",), "visceral referral": ("visceral", "abdominal"),
+    "apical lung tumour": ("apical", "pancoast"), "limb ischaemia": ("ischaemia",),
+    "visceral referral": ("visceral", "abdominal"),
 }
 
 
