@@ -1,4 +1,4 @@
-"""Shared fixtures: the project paths, a temporary KB copy, one strict build, one server, one browser."""
+"""Shared fixtures: the project paths, the KB, a temporary KB copy, one strict build, one server, one browser."""
 from __future__ import annotations
 
 import contextlib
@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from macros.kb import load_kb  # noqa: E402  (the project root must be on the path first)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,6 +38,12 @@ def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> sub
          "--site-dir", str(site_dir)],
         cwd=project, env=env, capture_output=True, text=True, timeout=300,
     )
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The real KB, loaded once per session when a test first asks for it (a broken KB fails tests, not collection)."""
+    return load_kb()
 
 
 @pytest.fixture
@@ -133,6 +141,36 @@ def context(browser, server):
     yield ctx
     ctx.close()
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+# Material's search asks a web worker once per keystroke and draws each answer as it arrives. Counting
+# questions (message type 2) and answers (type 3) tells when the results shown are those of the last key typed.
+TRACK_SEARCH = """(() => {
+  const Native = window.Worker;
+  if (!Native) return;
+  const counts = window.__kbSearch = {asked: 0, answered: 0};
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => { if (event.data && event.data.type === 3) counts.answered += 1; });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 2) counts.asked += 1;
+      return super.postMessage(message, ...rest);
+    }
+  };
+})();"""
+
+
+def wait_for_search(page, query: str, timeout: float = 15_000) -> None:
+    """Wait until the search box holds query and every search typed so far has been answered and drawn.
+
+    The page (or its context) must have been given TRACK_SEARCH with add_init_script before it loaded."""
+    page.wait_for_function(
+        """(query) => { const counts = window.__kbSearch;
+            return document.querySelector('input.md-search__input').value === query
+                && counts !== undefined && counts.asked > 0 && counts.answered === counts.asked; }""",
+        arg=query, timeout=timeout)
 
 
 @pytest.fixture

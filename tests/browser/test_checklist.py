@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pytest
-
-from macros.kb import load_kb
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-KB = load_kb()
-FIRST = KB.checklist_causes[0]
-ITEM_A = FIRST.checks[0].id
-ITEM_B = FIRST.checks[1].id
-ITEM_C = KB.checklist_causes[-1].checks[0].id
-STORAGE_PREFIX = "cortisone-kb:"
+
+class Items(NamedTuple):
+    """The checklist items these tests mark: two of the first cause the approach examines, one of the last."""
+
+    first: object  # the first cause on the checklist
+    a: str
+    b: str
+    c: str
+
+
+@pytest.fixture(scope="module")
+def items(kb) -> Items:
+    first = kb.checklist_causes[0]
+    return Items(first, first.checks[0].id, first.checks[1].id, kb.checklist_causes[-1].checks[0].id)
 
 
 def open_checklist(page, server):
@@ -35,62 +43,62 @@ def stored(page):
         .map(k => [k, localStorage.getItem(k)])""")
 
 
-def test_items_follow_the_approach_order_and_link_to_their_facet(page, server):
+def test_items_follow_the_approach_order_and_link_to_their_facet(page, server, kb, items):
     open_checklist(page, server)
     groups = page.locator("h2[data-kb-group]").evaluate_all("els => els.map(e => e.id)")
-    assert groups == [c.id for c in KB.checklist_causes]
-    facet = FIRST.checks[0].facet
-    link = page.locator(f"#{ITEM_A} .kb-why a")
-    assert link.get_attribute("href").endswith(f"causes/{FIRST.id}/#{facet.id}")
+    assert groups == [c.id for c in kb.checklist_causes]
+    facet = items.first.checks[0].facet
+    link = page.locator(f"#{items.a} .kb-why a")
+    assert link.get_attribute("href").endswith(f"causes/{items.first.id}/#{facet.id}")
 
 
-def test_marks_survive_a_reload(page, server):
+def test_marks_survive_a_reload(page, server, items):
     open_checklist(page, server)
-    mark(page, ITEM_A, "ruled-out")
-    mark(page, ITEM_C, "suspected")
+    mark(page, items.a, "ruled-out")
+    mark(page, items.c, "suspected")
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
-    assert state_of(page, ITEM_A) == "ruled-out"
-    assert state_of(page, ITEM_C) == "suspected"
-    assert state_of(page, ITEM_B) == "open"
+    assert state_of(page, items.a) == "ruled-out"
+    assert state_of(page, items.c) == "suspected"
+    assert state_of(page, items.b) == "open"
     (key, value), = stored(page)
-    assert json.loads(value) == {"version": 1, "marks": {ITEM_A: "ruled-out", ITEM_C: "suspected"}}
+    assert json.loads(value) == {"version": 1, "marks": {items.a: "ruled-out", items.c: "suspected"}}
 
 
-def test_progress_counts_update_per_cause_and_overall(page, server):
+def test_progress_counts_update_per_cause_and_overall(page, server, kb, items):
     open_checklist(page, server)
-    total = sum(len(c.checks) for c in KB.causes)
+    total = sum(len(c.checks) for c in kb.causes)
     assert page.locator("[data-kb-progress-overall]").inner_text() == f"0 of {total}"
-    mark(page, ITEM_A, "ruled-out")
-    mark(page, ITEM_B, "suspected")
-    group = page.locator(f'[data-kb-progress-for="{FIRST.id}"]').inner_text()
-    assert group == f"2 of {len(FIRST.checks)} checked · 1 suspected"
+    mark(page, items.a, "ruled-out")
+    mark(page, items.b, "suspected")
+    group = page.locator(f'[data-kb-progress-for="{items.first.id}"]').inner_text()
+    assert group == f"2 of {len(items.first.checks)} checked · 1 suspected"
     assert page.locator("[data-kb-progress-overall]").inner_text() == f"2 of {total}"
 
 
-def test_marks_survive_instant_navigation_away_and_back(page, server):
+def test_marks_survive_instant_navigation_away_and_back(page, server, items):
     open_checklist(page, server)
-    mark(page, ITEM_A, "suspected")
+    mark(page, items.a, "suspected")
     page.locator(".md-nav--primary a", has_text="FAQ").first.click()
     page.wait_for_url("**/faq/")
     assert page.evaluate("() => typeof document$ !== 'undefined'")  # instant navigation is on
     page.locator(".md-nav--primary a", has_text="Checklist").first.click()
     page.wait_for_url("**/checklist/")
     page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
-    assert state_of(page, ITEM_A) == "suspected"
-    mark(page, ITEM_B, "ruled-out")  # still wired up after the page swap
-    assert "1 suspected" in page.locator(f'[data-kb-progress-for="{FIRST.id}"]').inner_text()
+    assert state_of(page, items.a) == "suspected"
+    mark(page, items.b, "ruled-out")  # still wired up after the page swap
+    assert "1 suspected" in page.locator(f'[data-kb-progress-for="{items.first.id}"]').inner_text()
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
-    assert state_of(page, ITEM_A) == "suspected"
-    assert state_of(page, ITEM_B) == "ruled-out"
+    assert state_of(page, items.a) == "suspected"
+    assert state_of(page, items.b) == "ruled-out"
 
 
 @pytest.mark.parametrize("saved", ["{not json", '{"version": 99, "marks": {}}', '["a list"]', '{"version": 1, "marks": 5}'])
-def test_corrupt_or_foreign_saved_data_is_discarded_with_a_notice(page, server, saved):
+def test_corrupt_or_foreign_saved_data_is_discarded_with_a_notice(page, server, items, saved):
     open_checklist(page, server)
     assert stored(page) == []  # nothing saved before the first mark
-    mark(page, ITEM_A, "ruled-out")
+    mark(page, items.a, "ruled-out")
     (key, _value), = stored(page)
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, saved])
     page.reload()
@@ -98,100 +106,100 @@ def test_corrupt_or_foreign_saved_data_is_discarded_with_a_notice(page, server, 
     notice = page.locator("[data-kb-notice]")
     assert notice.is_visible()
     assert "discarded" in notice.inner_text()
-    assert state_of(page, ITEM_A) == "open"
+    assert state_of(page, items.a) == "open"
     assert stored(page) == []
 
 
-def test_saved_ids_that_no_longer_exist_are_ignored(page, server):
+def test_saved_ids_that_no_longer_exist_are_ignored(page, server, items):
     open_checklist(page, server)
-    mark(page, ITEM_A, "ruled-out")
+    mark(page, items.a, "ruled-out")
     (key, _value), = stored(page)
-    saved = {"version": 1, "marks": {ITEM_A: "suspected", "a-check-removed-long-ago": "suspected"}}
+    saved = {"version": 1, "marks": {items.a: "suspected", "a-check-removed-long-ago": "suspected"}}
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(saved)])
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
-    assert state_of(page, ITEM_A) == "suspected"
+    assert state_of(page, items.a) == "suspected"
     assert page.locator("[data-kb-notice]").is_hidden()
 
 
-def test_clear_asks_first_and_empties_only_after_confirmation(page, server):
+def test_clear_asks_first_and_empties_only_after_confirmation(page, server, items):
     open_checklist(page, server)
-    mark(page, ITEM_A, "ruled-out")
+    mark(page, items.a, "ruled-out")
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Clear all marks").click()
-    assert state_of(page, ITEM_A) == "ruled-out"
+    assert state_of(page, items.a) == "ruled-out"
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Clear all marks").click()
-    assert state_of(page, ITEM_A) == "open"
+    assert state_of(page, items.a) == "open"
     assert stored(page) == []
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
-    assert state_of(page, ITEM_A) == "open"
+    assert state_of(page, items.a) == "open"
 
 
-def test_copy_summary_puts_a_note_on_the_clipboard_and_in_a_visible_box(context, page, server):
+def test_copy_summary_puts_a_note_on_the_clipboard_and_in_a_visible_box(context, page, server, kb, items):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
     open_checklist(page, server)
-    mark(page, ITEM_A, "ruled-out")
-    mark(page, ITEM_C, "suspected")
+    mark(page, items.a, "ruled-out")
+    mark(page, items.c, "suspected")
     page.get_by_role("button", name="Copy summary").click()
+    expect(page.locator("[data-kb-notice]")).to_contain_text("Summary copied to the clipboard")
     box = page.locator("[data-kb-summary]")
     assert box.is_visible()
     text = box.input_value()
     assert page.evaluate("() => navigator.clipboard.readText()") == text
-    facet_a, facet_c = (next(c.facet for c in KB.checks if c.id == item) for item in (ITEM_A, ITEM_C))
+    facet_a, facet_c = (next(c.facet for c in kb.checks if c.id == item) for item in (items.a, items.c))
     lines = text.splitlines()
     assert lines[1].startswith("Date: 20")
-    assert f"Checklist version: {KB.meta.version}" in lines
+    assert f"Checklist version: {kb.meta.version}" in lines
     ruled = lines.index("Ruled out (1):")
     assert lines[ruled + 1] == f"- {facet_a.title} ({facet_a.cause.title})"
     suspected = lines.index("Suspected (1):")
     assert lines[suspected + 1] == f"- {facet_c.title} ({facet_c.cause.title})"
     assert lines[suspected + 2] == "  Next steps:"
     assert len([line for line in lines if line.startswith("    - ")]) == len(facet_c.next_steps)
-    total = sum(len(c.checks) for c in KB.causes)
+    total = sum(len(c.checks) for c in kb.causes)
     assert f"Not yet checked: {total - 2} of {total}" in lines
-    assert "Copied" in page.locator("[data-kb-notice]").inner_text() or "copied" in page.locator("[data-kb-notice]").inner_text()
 
 
-def test_summary_box_is_the_fallback_when_the_clipboard_is_refused(page, server):
+def test_summary_box_is_the_fallback_when_the_clipboard_is_refused(page, server, items):
     open_checklist(page, server)
     page.evaluate("() => { Object.defineProperty(navigator, 'clipboard', { value: undefined }); }")
-    mark(page, ITEM_A, "suspected")
+    mark(page, items.a, "suspected")
     page.get_by_role("button", name="Copy summary").click()
     assert page.locator("[data-kb-summary]").is_visible()
     assert "Suspected (1):" in page.locator("[data-kb-summary]").input_value()
     assert "select it and copy" in page.locator("[data-kb-notice]").inner_text()
 
 
-def test_items_are_operable_by_keyboard_with_visible_focus(page, server):
+def test_items_are_operable_by_keyboard_with_visible_focus(page, server, items):
     open_checklist(page, server)
-    radio = page.locator(f'#{ITEM_A} input[value="open"]')
+    radio = page.locator(f'#{items.a} input[value="open"]')
     radio.focus()
     page.keyboard.press("ArrowRight")
     focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
-    assert focused == [ITEM_A, "ruled-out"]
-    assert state_of(page, ITEM_A) == "ruled-out"
+    assert focused == [items.a, "ruled-out"]
+    assert state_of(page, items.a) == "ruled-out"
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
-    labels = page.locator(f"#{ITEM_A} label").all_inner_texts()
+    labels = page.locator(f"#{items.a} label").all_inner_texts()
     assert [label.strip() for label in labels] == ["Open", "Ruled out", "Suspected"]
 
 
-def test_suspected_items_show_their_next_steps(page, server):
+def test_suspected_items_show_their_next_steps(page, server, items):
     open_checklist(page, server)
-    steps = page.locator(f"#{ITEM_A} .kb-next")
+    steps = page.locator(f"#{items.a} .kb-next")
     assert steps.is_hidden()
-    mark(page, ITEM_A, "suspected")
+    mark(page, items.a, "suspected")
     assert steps.is_visible()
 
 
-def test_without_javascript_the_checklist_is_readable_and_static(browser, server):
+def test_without_javascript_the_checklist_is_readable_and_static(browser, server, kb, items):
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(server + "checklist/")
-    assert page.locator(f"#{ITEM_A} legend").is_visible()
-    assert page.locator(".kb-checklist input[type=radio]").count() == 3 * sum(len(c.checks) for c in KB.causes)
+    assert page.locator(f"#{items.a} legend").is_visible()
+    assert page.locator(".kb-checklist input[type=radio]").count() == 3 * sum(len(c.checks) for c in kb.causes)
     assert page.locator("[data-kb-tools]").is_hidden()
     ctx.close()
 

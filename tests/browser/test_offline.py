@@ -6,24 +6,22 @@ import subprocess
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT
-from macros.kb import load_kb
 
 pytestmark = pytest.mark.browser
 
-KB = load_kb()
-
 
 @pytest.fixture(scope="module")
-def offline_copy(tmp_path_factory):
+def offline_copy(tmp_path_factory, kb):
     """The zip `make offline` produces, unpacked into a fresh folder."""
     work = tmp_path_factory.mktemp("offline")
     env = dict(os.environ, OFFLINE_SITE=str(work / "site"), DIST=str(work / "dist"))
     result = subprocess.run(["make", "--no-print-directory", "offline", f"OFFLINE_SITE={work / 'site'}",
                              f"DIST={work / 'dist'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
-    archive = work / "dist" / f"cortisone-kb-offline-{KB.meta.version}.zip"
+    archive = work / "dist" / f"cortisone-kb-offline-{kb.meta.version}.zip"
     unpacked = work / "unpacked"
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(unpacked)
@@ -50,24 +48,24 @@ def test_offline_copy_opens_from_disk_and_search_finds_entries(offline_page, off
     assert "Why did the steroid injection not work?" in page.title()
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").press_sequentially("meniscus", delay=15)
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
-    hrefs = page.locator(".md-search-result__item a").evaluate_all(
-        "els => els.map(e => { const u = new URL(e.href); return u.pathname + u.hash; })")
-    assert any(h.endswith("causes/alternative-pathology.html#mechanical-pain") for h in hrefs), hrefs
+    # Results for the first letters typed show before those for the whole word: wait for the entry itself.
+    result = page.locator('.md-search-result__item a[href*="causes/alternative-pathology.html"][href$="#mechanical-pain"]')
+    expect(result.first).to_be_attached(timeout=20_000)
 
 
-def test_offline_links_work_between_pages_and_anchors(offline_page, offline_copy):
+def test_offline_links_work_between_pages_and_anchors(offline_page, offline_copy, kb):
     page = offline_page
     page.goto((offline_copy / "causes" / "index.html").as_uri())
-    facet = KB.causes[0].facets[0]
-    page.locator(f'a[href$="{KB.causes[0].id}.html#{facet.id}"]').first.click()
-    page.wait_for_url(f"**/causes/{KB.causes[0].id}.html#{facet.id}")
+    cause = kb.causes[0]
+    facet = cause.facets[0]
+    page.locator(f'a[href$="{cause.id}.html#{facet.id}"]').first.click()
+    page.wait_for_url(f"**/causes/{cause.id}.html#{facet.id}")
     assert page.locator(f"#{facet.id}").is_visible()
 
 
-def test_offline_checklist_keeps_marks_across_a_reload(offline_page, offline_copy):
+def test_offline_checklist_keeps_marks_across_a_reload(offline_page, offline_copy, kb):
     page = offline_page
-    item = KB.checklist_causes[0].checks[0].id
+    item = kb.checklist_causes[0].checks[0].id
     page.goto((offline_copy / "checklist.html").as_uri())
     page.wait_for_selector("[data-kb-ready]")
     page.locator(f'#{item} input[value="suspected"]').check()

@@ -5,12 +5,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
-from macros.kb import load_kb
 from sitecheck import built_pages
 
 pytestmark = pytest.mark.browser
 
-KB = load_kb()
+# Which facets the deep-link test opens: the first, one in the middle and the last of the KB.
+FACET_AT = {"first": lambda facets: facets[0], "middle": lambda facets: facets[len(facets) // 2],
+            "last": lambda facets: facets[-1]}
 
 
 def test_every_page_passes_axe_and_requests_nothing_outside_the_site(page, site, server):
@@ -28,20 +29,21 @@ def test_every_page_passes_axe_and_requests_nothing_outside_the_site(page, site,
     assert len(built_pages(site)) >= 18  # the check did visit the site, not an empty folder
 
 
-@pytest.mark.parametrize("facet", [KB.facets[0], KB.facets[len(KB.facets) // 2], KB.facets[-1]], ids=lambda f: f.id)
-def test_a_deep_link_opened_fresh_scrolls_to_its_facet(browser, server, facet):
+@pytest.mark.parametrize("which", FACET_AT)
+def test_a_deep_link_opened_fresh_scrolls_to_its_facet(browser, server, kb, which):
+    facet = FACET_AT[which](kb.facets)
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     page = ctx.new_page()
     page.goto(f"{server}causes/{facet.cause.id}/#{facet.id}")
     page.wait_for_load_state("load")
     heading = page.locator(f"#{facet.id}")
-    page.wait_for_function(f"() => {{ const r = document.getElementById('{facet.id}').getBoundingClientRect();"
-                           " return r.top >= 0 && r.top < window.innerHeight / 2; }")
+    page.wait_for_function("(id) => { const r = document.getElementById(id).getBoundingClientRect();"
+                           " return r.top >= 0 && r.top < window.innerHeight / 2; }", arg=facet.id)
     assert heading.inner_text().startswith(facet.title)
     ctx.close()
 
 
-def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, request, tmp_path):
+def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, kb, request, tmp_path):
     """Takes the README's screenshots of the checklist and of its printed page (see --update-screenshots)."""
     out = ROOT / "docs" / "assets" / "screenshots" if request.config.getoption("--update-screenshots") else tmp_path
     out.mkdir(parents=True, exist_ok=True)
@@ -49,10 +51,10 @@ def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, req
     page = ctx.new_page()
     page.goto(server + "checklist/")
     page.wait_for_selector("[data-kb-ready]")
-    first, second = KB.checklist_causes[0].checks[:2]
+    first, second = kb.checklist_causes[0].checks[:2]
     page.locator(f'#{first.id} input[value="ruled-out"]').check()
     page.locator(f'#{second.id} input[value="suspected"]').check()
-    page.locator(f"#{KB.checklist_causes[0].id}").scroll_into_view_if_needed()
+    page.locator(f"#{kb.checklist_causes[0].id}").scroll_into_view_if_needed()
     page.screenshot(path=out / "checklist.png")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi

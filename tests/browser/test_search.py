@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import TRACK_SEARCH, wait_for_search
+
 pytestmark = pytest.mark.browser
 
 # (what a user types, the address or addresses of which one must be among the first results)
@@ -33,6 +35,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def search_page(browser, server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(TRACK_SEARCH)
     page = ctx.new_page()
     page.goto(server)
     page.locator("input.md-search__input").click()
@@ -46,8 +49,7 @@ def search(page, query: str) -> list[list[str]]:
     box.fill("")
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 0")
     box.press_sequentially(query, delay=15)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    page.wait_for_timeout(150)
+    wait_for_search(page, query)
     return page.locator(".md-search-result__list > li").evaluate_all(
         "groups => groups.map(g => Array.from(g.querySelectorAll('a')).map(e => {"
         " const u = new URL(e.href); return u.pathname.slice(1) + u.hash; }))")
