@@ -14,17 +14,25 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup browser check build serve test test-fast bench clean offline html-checker addresses references build-zensical new-cause new-facet stale lint
+.PHONY: help setup lock deploy browser check build serve test test-fast bench clean offline html-checker addresses references build-zensical new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -m macros.requirements check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the pinned Python packages
+
+LOCK_VENV := build/lock
+
+lock: ## regenerate requirements.txt from pyproject.toml (keeps the current pins it still allows)
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.txt '.[test]'
+	$(PYTHON) -m macros.requirements write $(LOCK_VENV)/bin/python
 
 browser: ## install Debian's Chromium (for the browser tests) if it is missing
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -53,6 +61,10 @@ check: $(STAMP) ## validate the KB alone (fast): one line per problem, file:line
 
 build: check ## validate the KB and build the site strictly into site/
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+deploy: check ## publish to GitHub Pages (gh-pages branch): SITE_URL=https://<owner>.github.io/<repo>/ make deploy
+	@test -n "$(SITE_URL)" || { echo "error: give the published address, e.g. SITE_URL=https://owner.github.io/cortisone-kb/ make deploy" >&2; exit 2; }
+	$(BIN)/mkdocs gh-deploy --strict --force --no-history
 
 serve: build ## build, then serve on http://127.0.0.1:8000 with live reload (kb/ and macros/ watched)
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
@@ -83,7 +95,7 @@ new-facet: $(STAMP) ## add a facet skeleton to a cause: make new-facet CAUSE=del
 	@test -n "$(CAUSE)" -a -n "$(ID)" || { echo "error: name the cause and the facet, e.g. make new-facet CAUSE=delayed-effect ID=my-facet" >&2; exit 2; }
 	@$(BIN)/python -m macros.kb.scaffold new-facet "$(CAUSE)" "$(ID)"
 
-stale: $(STAMP) ## list the causes whose last review is more than a year old (a report)
+stale: $(STAMP) ## list the causes whose next review date (reviewed.next) has passed (a report)
 	@$(BIN)/python -m macros.kb.stale
 
 lint: $(STAMP) ## check the Python code style (ruff)
@@ -102,7 +114,7 @@ build-zensical: check $(ZENSICAL_STAMP) ## build with Zensical (Material's succe
 	rm -rf $(ZENSICAL_WORK) && mkdir -p $(ZENSICAL_WORK)
 	cp -r mkdocs.yml CONTRIBUTING.md docs kb macros overrides $(ZENSICAL_WORK)/
 	# Zensical runs no MkDocs hooks: the core writes the pages and files they would add.
-	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs http://127.0.0.1:8000/
+	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs "$${SITE_URL:-http://127.0.0.1:8000/}"
 	cd $(ZENSICAL_WORK) && PYTHONPATH=. ../../$(ZENSICAL_VENV)/bin/zensical build
 	$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site
 
@@ -113,7 +125,7 @@ $(LIGHTHOUSE_STAMP): bench/lighthouse/package.json bench/lighthouse/package-lock
 	cd bench/lighthouse && npm install --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(LIGHTHOUSE_STAMP)
 
-bench: build browser $(LIGHTHOUSE_STAMP) ## measure build and load times (docs/benchmarks.md) and Lighthouse scores (docs/lighthouse.md)
+bench: build browser $(LIGHTHOUSE_STAMP) ## measure build, rebuild and load times, static twin included (docs/benchmarks.md), and Lighthouse scores (docs/lighthouse.md)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/lighthouse.py $(SITE)
 

@@ -22,6 +22,7 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
 from macros.kb.pagesafety import content_problems, page_problems, with_policy  # noqa: E402
+from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
@@ -40,10 +41,10 @@ def on_config(config):
             # Keep only the hand-written index page, so a rebuild never lists a cause twice.
             index = [page for page in (index if isinstance(index, list) else [index]) if isinstance(page, str)]
             nav[i] = {CAUSES_SECTION: index + causes_nav(kb)}
-    # The KB version in every page footer, beside the disclaimer.
-    version = f"Knowledge base version {kb.meta.version}."
-    if version not in config.copyright:
-        config.copyright = f"{config.copyright.strip()} {version}"
+    # The KB version and the licences in every page footer, beside the disclaimer.
+    note = footer_html(kb)
+    if note not in config.copyright:
+        config.copyright = f"{config.copyright.strip()} {note}"
     return config
 
 
@@ -51,7 +52,7 @@ def on_config(config):
 def on_files(files, config):
     """Add the files the core generates from the KB; none may replace a file the site already has."""
     kb = current_kb()
-    for src, content in generated_files(kb, config.site_url or "").items():
+    for src, content in generated_files(kb, config.site_url or "", config.extra.get("repository", "")).items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src}: the KB would generate this file, which already exists: "
                               "rename the page, or the KB entry whose id it is named by")

@@ -6,7 +6,7 @@ from typing import Any
 
 from .kinds import ANY, KINDS, KINDS_BY_NAME, Kind, children, top_level
 from .load import Document
-from .model import Change, ChangeItem, KnowledgeBase, Meta
+from .model import Change, ChangeItem, KnowledgeBase, Licence, Meta
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -116,5 +116,6 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
             ChangeItem(text=i["text"], safety=i.get("safety", False),
                        entries=tuple(builder.by_id[e] for e in i.get("entries", ())))
             for i in c["changes"]))
-        for c in meta_data["changelog"]))
+        for c in meta_data["changelog"]),
+        content_licence=Licence(**meta_data["licence"]["content"]), code_licence=Licence(**meta_data["licence"]["code"]))
     return KnowledgeBase(meta=meta, by_kind=by_kind, redirects=by_kind["redirect"])

@@ -13,6 +13,7 @@ from typing import Any
 
 from .kinds import KINDS, KINDS_BY_NAME, Kind, children, kind_of
 from .model import KnowledgeBase
+from .publish import licence_data
 from .urls import url_of
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
@@ -53,7 +54,7 @@ def export_entry(entry: object, base_url: str = "") -> dict[str, Any]:
 
 def export_kb(kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
     """The whole KB as plain JSON-ready data; urls are prefixed with base_url."""
-    data: dict[str, Any] = {"title": kb.meta.title, "version": kb.meta.version}
+    data: dict[str, Any] = {"title": kb.meta.title, "version": kb.meta.version, "licence": licence_data(kb)}
     for kind in KINDS:
         if kind.exported and kind.file:
             data[kind.attr] = [export_entry(e, base_url) for e in getattr(kb, kind.attr) if kind.is_published(e)]
@@ -64,7 +65,8 @@ def export_kb(kb: KnowledgeBase, base_url: str = "") -> dict[str, Any]:
 def export_schema(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """kb.json's JSON Schema: each exported kind's entry schema from kb/schema, with its address and back-links."""
     properties: dict[str, Any] = {"title": {"type": "string"},
-                                  "version": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}}
+                                  "version": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"},
+                                  "licence": _licence_schema(schema_dir)}
     for kind in KINDS:
         if kind.exported and kind.file:
             source = json.loads((schema_dir / f"{kind.schema}.schema.json").read_text(encoding="utf-8"))
@@ -78,6 +80,12 @@ def export_schema(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
             "description": "The whole knowledge base as published. Ids are stable; url values are absolute addresses "
                            "of each entry on the site (a reference's url is its source's address).",
             "type": "object", "additionalProperties": False, "required": list(properties), "properties": properties}
+
+
+def _licence_schema(schema_dir: Path) -> dict[str, Any]:
+    """The licences' schema, as kb/meta.yaml declares them."""
+    meta = json.loads((schema_dir / "meta.schema.json").read_text(encoding="utf-8"))
+    return meta["properties"]["licence"]
 
 
 def _resolve(node: Any, defs: dict) -> Any:

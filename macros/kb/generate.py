@@ -1,4 +1,4 @@
-"""Files the site generates from the KB: a page per cause, kb.json, and the printed-page footer.
+"""Files the site generates from the KB: a page per cause, kb.json, robots.txt and the printed-page footer.
 
 Plain Python, no mkdocs: any renderer can take these files as they are. A generated page carries
 its whole content; nothing in it is run as a template (`render_macros: false`), and its front
@@ -14,20 +14,25 @@ import yaml
 
 from .export import export_files
 from .model import KnowledgeBase
+from .publish import DRAFT_ROBOTS, cause_structured_data, report_url, robots_txt, script_json
 from .render import Renderer
 from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
+ROBOTS_TXT = "robots.txt"
 GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a hand-written one (pages.py)
 
 
 def front_matter(meta: dict) -> str:
     """A page's YAML front matter block, written by the serialiser (never by string concatenation)."""
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n\n"
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=False, sort_keys=False, width=10_000) + "---\n\n"
 
 
-def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
-    """Each cause's page source (front matter and Markdown body) by its path, e.g. causes/delayed-effect.md."""
+def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: str = "",
+                repository: str = "") -> dict[str, str]:
+    """Each cause's page source (front matter and Markdown body) by its path, e.g. causes/delayed-effect.md.
+
+    A draft cause (not yet clinically reviewed) says so at the top and asks search engines not to index it."""
     renderer = renderer or Renderer(kb)
     pages = {}
     for cause in kb.causes:
@@ -35,8 +40,12 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str
         # Cause pages rank first in search: their facet titles are what readers look for.
         # The theme writes the description into an attribute without escaping it: it must arrive escaped.
         meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 2},
-                "render_macros": False, GENERATED_MARK: True}
-        pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
+                "render_macros": False, GENERATED_MARK: True,
+                "structured_data": script_json(cause_structured_data(kb, cause, site_url))}
+        if not cause.reviewed.done:
+            meta["robots"] = DRAFT_ROBOTS
+        report = report_url(repository, cause, kb.meta.version, site_url)
+        pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause, report=report)
     return pages
 
 
@@ -77,13 +86,17 @@ def moved_anchors(kb: KnowledgeBase, page_src: str) -> list[tuple[str, object]]:
             if "#" in r.source and r.source.split("#", 1)[0] == here]
 
 
-def generated_files(kb: KnowledgeBase, site_url: str = "") -> dict[str, str]:
-    """Every file the site generates from the KB, by its path in the site's source."""
+def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "") -> dict[str, str]:
+    """Every file the site generates from the KB, by its path in the site's source.
+
+    site_url is the published address (absolute links, robots.txt); repository, where readers report problems."""
     renderer = Renderer(kb)
-    files = cause_pages(kb, renderer)
+    files = cause_pages(kb, renderer, site_url, repository)
     files.update(redirect_pages(kb, renderer))
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)
+    if site_url:
+        files[ROBOTS_TXT] = robots_txt(site_url)
     return files
 
 
@@ -101,20 +114,21 @@ def write_files(files: dict[str, str], out: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m macros.kb.generate DOCS_DIR [SITE_URL]`: write the generated files into a docs folder.
+    """`python -m macros.kb.generate DOCS_DIR [SITE_URL [REPOSITORY]]`: write the generated files into a docs folder.
 
     For engines that run no MkDocs hooks (Zensical): the pages, redirects and exports they would add."""
     from . import KbError, load_kb
 
     if not argv:
-        print("usage: python -m macros.kb.generate DOCS_DIR [SITE_URL]", file=sys.stderr)
+        print("usage: python -m macros.kb.generate DOCS_DIR [SITE_URL [REPOSITORY]]", file=sys.stderr)
         return 2
     try:
         kb = load_kb()
     except KbError as exc:
         print(exc, file=sys.stderr)
         return 1
-    written = write_files(generated_files(kb, argv[1] if len(argv) > 1 else ""), Path(argv[0]))
+    site_url, repository = (argv[1:] + ["", ""])[:2]
+    written = write_files(generated_files(kb, site_url, repository), Path(argv[0]))
     print(f"{len(written)} generated file(s) written to {argv[0]}")
     return 0
 

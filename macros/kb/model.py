@@ -102,10 +102,17 @@ class Facet:
 
 @dataclass(frozen=True, kw_only=True)
 class Review:
-    """When an entry was last reviewed, and by whom (a role, not a name)."""
+    """An entry's clinical review: draft or reviewed, when and by whom (a role, not a name), and when next due."""
 
     on: str
     by: str
+    next: str = ""  # required in the YAML (schema); empty only in entries made by hand in tests
+    status: str = "draft"
+
+    @property
+    def done(self) -> bool:
+        """True once a clinical review is recorded; a draft has only had an editorial check."""
+        return self.status == "reviewed"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,12 +273,22 @@ class Change:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Licence:
+    """A licence by its short name and the address of its terms."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Meta:
-    """The KB's title, version and content changelog."""
+    """The KB's title, version, licences (content and code) and content changelog."""
 
     title: str
     version: str
     changelog: tuple[Change, ...]
+    content_licence: Licence
+    code_licence: Licence
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 
 import jinja2
@@ -104,12 +105,30 @@ def citation_numbers(cause: Cause) -> dict[str, int]:
     return {ref.id: n for n, ref in enumerate(cause.references, start=1)}
 
 
+# Organisations that author guidance, by the short name readers know them by.
+ORGANISATIONS = {"National Institute for Health and Care Excellence": "NICE", "U.S. Food and Drug Administration": "FDA",
+                 "American Academy of Orthopaedic Surgeons": "AAOS", "Academy of Medical Royal Colleges": "AoMRC",
+                 "American Association of Electrodiagnostic Medicine": "AAEM", "Pfizer Limited": "Pfizer"}
+
+
 def short_cite(ref: Reference) -> str:
-    """A compact citation label: first author's surname and year, e.g. 'Khan 2004'."""
-    if ref.authors:
-        name = ref.authors.split(",")[0].split(";")[0].strip().split(" ")[0]
+    """A compact citation label: first author's surname and year ('Khan 2004', 'Al Shammari 2020'), an
+    organisation's short name ('NICE 2022'), or, without authors, the title's first words."""
+    first = (ref.authors or "").split(",")[0].split(";")[0].strip()
+    words = first.removesuffix(" et al.").split()
+    acronym = re.search(r"\(([A-Z][A-Za-z]{1,9})\)", first)
+    if first in ORGANISATIONS:
+        name = ORGANISATIONS[first]
+    elif acronym:
+        name = acronym.group(1)
+    elif len(words) >= 2 and words[-1].isupper() and len(words[-1]) <= 3:
+        name = " ".join(words[:-1])  # "Al Shammari M": the surname is all but the initials
+    elif words and len(words) <= 3:
+        name = " ".join(words)
+    elif words:
+        name = " ".join(words[:3])
     else:
-        name = " ".join(ref.title.split()[:4]).rstrip(":,")
+        name = " ".join(ref.title.split(" (")[0].split()[:4]).rstrip(":,.")
     return f"{name} {ref.year}" if ref.year else name
 
 

@@ -32,7 +32,7 @@ WIDTH = 100
 # Help for the fields whose schema gives no description.
 FALLBACK_HELP = {
     "title": "The cause's name, as a heading and on the checklist.",
-    "reviewed": "The last review of this file: when, and by whom. Update it at each review.",
+    "reviewed": "The clinical review of this file: draft or reviewed, when, by whom, next due. Update it at each review.",
     "reviewed.on": "Date of the last review, YYYY-MM-DD, in quotes.",
     "facets": "The ways this cause shows up; each gets its own section and address.",
     "facets.title": "The facet's heading on the cause page.",
@@ -165,8 +165,10 @@ def cause_skeleton(cause_id: str, order: int, facet_ids: list[str], today: datet
         "  TODO: a few sentences on this cause: what happens, how often, and why it matters when an",
         "  injection has not helped.",
         *_help("reviewed"), "reviewed:",
+        *_help("reviewed.status", "  "), "  status: draft",
         *_help("reviewed.on", "  "), f'  "on": "{today.isoformat()}"',
         *_help("reviewed.by", "  "), "  by: editorial team (awaiting clinical review)",
+        *_help("reviewed.next", "  "), f'  "next": "{today.replace(year=today.year + 1, day=min(today.day, 28)).isoformat()}"',
         *_optional(""),
         *_help("facets"), "facets:",
     ]

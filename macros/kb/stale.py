@@ -1,5 +1,6 @@
-"""`python -m macros.kb.stale [--today YYYY-MM-DD] [--kb DIR]`: list causes not reviewed for over a year.
+"""`python -m macros.kb.stale [--today YYYY-MM-DD] [--kb DIR]`: list causes whose next review is overdue.
 
+Each cause records when its next review is due (`reviewed.next`); a cause past that date is stale.
 A report for editors, not a gate: it always exits 0.
 """
 from __future__ import annotations
@@ -12,13 +13,11 @@ from pathlib import Path
 from . import KB_DIR, KbError, load_kb
 from .model import Cause
 
-MAX_AGE_DAYS = 365
-
 
 def stale_causes(causes: tuple[Cause, ...], today: datetime.date) -> list[tuple[Cause, int]]:
-    """Causes last reviewed more than a year before today, oldest first, with their age in days."""
-    aged = [(cause, (today - datetime.date.fromisoformat(cause.reviewed.on)).days) for cause in causes]
-    return sorted(((c, days) for c, days in aged if days > MAX_AGE_DAYS), key=lambda item: (-item[1], item[0].id))
+    """Causes whose next review was due before today, longest overdue first, with the days overdue."""
+    late = [(cause, (today - datetime.date.fromisoformat(cause.reviewed.next)).days) for cause in causes if cause.reviewed.next]
+    return sorted(((c, days) for c, days in late if days > 0), key=lambda item: (-item[1], item[0].id))
 
 
 def _date(text: str) -> datetime.date:
@@ -29,9 +28,9 @@ def _date(text: str) -> datetime.date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print one line per stale cause, or that none is stale."""
+    """Print one line per overdue cause, or that none is overdue."""
     parser = argparse.ArgumentParser(prog="python -m macros.kb.stale",
-                                     description="List causes whose last review is more than a year old.")
+                                     description="List causes whose next review date has passed.")
     parser.add_argument("--today", type=_date, default=datetime.date.today(),
                         metavar="YYYY-MM-DD", help="the date to count from (default: today)")
     parser.add_argument("--kb", type=Path, default=KB_DIR, metavar="DIR",
@@ -41,14 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         kb = load_kb(args.kb)
     except KbError as exc:
         print(exc, file=sys.stderr)
-        print(f"cannot tell review ages: the KB has {len(exc.problems)} problem(s); fix them first (make check)",
+        print(f"cannot tell which reviews are due: the KB has {len(exc.problems)} problem(s); fix them first (make check)",
               file=sys.stderr)
         return 0
     stale = stale_causes(kb.causes, args.today)
     for cause, days in stale:
-        print(f"{cause.source}: reviewed {cause.reviewed.on} by {cause.reviewed.by} ({days} days ago)")
+        review = cause.reviewed
+        state = "reviewed" if review.done else "draft, checked"
+        print(f"{cause.source}: review due {review.next} ({days} days overdue); {state} {review.on} by {review.by}")
     if not stale:
-        print("No entry is older than a year.")
+        print("No review is overdue.")
     return 0
 
 

@@ -18,6 +18,7 @@ from macros.kb.scaffold import insert_facet
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEW_DATE = re.compile(r'("on":\s*)"\d{4}-\d{2}-\d{2}"')
+NEXT_REVIEW = re.compile(r'("next":\s*)"\d{4}-\d{2}-\d{2}"')
 
 
 def run(module: str, *args: str) -> subprocess.CompletedProcess:
@@ -39,12 +40,15 @@ def snapshot(kb_dir: Path) -> dict[str, str]:
     return {str(p.relative_to(kb_dir)): p.read_text(encoding="utf-8") for p in sorted(kb_dir.rglob("*.yaml"))}
 
 
-def set_review_dates(kb_dir: Path, date: str, only: str | None = None) -> None:
+def set_review_dates(kb_dir: Path, date: str, only: str | None = None, next_review: str | None = None) -> None:
     for path in (kb_dir / "causes").glob("*.yaml"):
         if only is None or path.stem == only:
             text = path.read_text(encoding="utf-8")
-            assert REVIEW_DATE.search(text), path.name
-            path.write_text(REVIEW_DATE.sub(rf'\g<1>"{date}"', text), encoding="utf-8")
+            assert REVIEW_DATE.search(text) and NEXT_REVIEW.search(text), path.name
+            text = REVIEW_DATE.sub(rf'\g<1>"{date}"', text)
+            if next_review:
+                text = NEXT_REVIEW.sub(rf'\g<1>"{next_review}"', text)
+            path.write_text(text, encoding="utf-8")
 
 
 # --- new-cause ------------------------------------------------------------------------
@@ -176,12 +180,13 @@ def test_new_facet_refuses_a_cause_file_that_is_not_valid_yaml(kb_copy):
 
 # --- stale ----------------------------------------------------------------------------
 
-def test_stale_lists_a_cause_reviewed_more_than_a_year_ago(kb_copy):
-    set_review_dates(kb_copy, "2020-01-01", only="delayed-effect")
+def test_stale_lists_a_cause_whose_next_review_date_has_passed(kb_copy):
+    set_review_dates(kb_copy, "2020-01-01", only="delayed-effect", next_review="2021-01-01")
     result = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2021-06-01")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "kb/causes/delayed-effect.yaml: reviewed 2020-01-01 by editorial team (awaiting clinical review) (517 days ago)"
+        "kb/causes/delayed-effect.yaml: review due 2021-01-01 (151 days overdue); "
+        "draft, checked 2020-01-01 by editorial team (awaiting clinical review)"
     ]
 
 
@@ -190,22 +195,29 @@ def test_stale_lists_every_cause_when_today_is_far_in_the_future():
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert len(lines) == len(load_kb().causes)
-    assert all(re.fullmatch(r"kb/causes/[a-z0-9-]+\.yaml: reviewed \d{4}-\d\d-\d\d by .+ \(\d+ days ago\)", x)
-               for x in lines), lines
+    assert all(re.fullmatch(r"kb/causes/[a-z0-9-]+\.yaml: review due \d{4}-\d\d-\d\d \(\d+ days overdue\); "
+                            r"(reviewed|draft, checked) \d{4}-\d\d-\d\d by .+", x) for x in lines), lines
 
 
-def test_stale_reports_none_when_every_entry_was_reviewed_today(kb_copy):
-    set_review_dates(kb_copy, datetime.date.today().isoformat())
+def test_stale_reports_none_when_every_next_review_is_ahead(kb_copy):
+    today = datetime.date.today()
+    set_review_dates(kb_copy, today.isoformat(), next_review=(today + datetime.timedelta(days=30)).isoformat())
     result = run("macros.kb.stale", "--kb", str(kb_copy))
-    assert (result.returncode, result.stdout) == (0, "No entry is older than a year.\n")
+    assert (result.returncode, result.stdout) == (0, "No review is overdue.\n")
 
 
-def test_stale_counts_a_review_exactly_a_year_old_as_current(kb_copy):
-    set_review_dates(kb_copy, "2025-01-01")
+def test_stale_follows_the_next_review_date_not_the_age_of_the_last(kb_copy):
+    set_review_dates(kb_copy, "2020-01-01", next_review="2026-01-01")
     on_the_day = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-01")
     day_after = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-02")
-    assert on_the_day.stdout == "No entry is older than a year.\n"
-    assert "(366 days ago)" in day_after.stdout
+    assert on_the_day.stdout == "No review is overdue.\n"
+    assert "(1 days overdue)" in day_after.stdout
+
+
+def test_a_next_review_before_the_last_is_refused(kb_copy):
+    set_review_dates(kb_copy, "2026-01-01", only="delayed-effect", next_review="2025-01-01")
+    assert any("delayed-effect.yaml:" in p and "the next review (2025-01-01) must fall after the last one (2026-01-01)" in p
+               for p in problems_of(kb_copy))
 
 
 def test_stale_is_a_report_and_exits_0_even_on_a_broken_kb(kb_copy):

@@ -197,7 +197,9 @@ def test_each_cause_page_shows_its_review_and_numbered_references(site, kb):
     for cause in kb.causes:
         html = (site / "causes" / cause.id / "index.html").read_text(encoding="utf-8")
         text = read_page(site / "causes" / cause.id / "index.html").text
-        assert f"Last reviewed {cause.reviewed.on} by {cause.reviewed.by}" in text
+        review = cause.reviewed
+        assert (f"Last reviewed {review.on} by {review.by}; next review due {review.next}" if review.done
+                else f"Draft: checked {review.on} by {review.by}; clinical review due by {review.next}") in text
         for number, ref in enumerate(cause.references, start=1):
             assert f'href="#cite-{ref.id}"' in html and f'id="cite-{ref.id}"' in html
             assert f">[{number}]</a>" in html

@@ -1,0 +1,80 @@
+"""What a published site says about itself: licences, review status, structured data, the way back to the editors.
+
+Plain Python, no mkdocs. KB text only ever leaves here serialised (json.dumps, URL encoding, html.escape),
+never concatenated into markup.
+"""
+from __future__ import annotations
+
+import html
+import json
+from urllib.parse import urlencode
+
+from .model import Cause, KnowledgeBase
+from .urls import url_of
+
+DRAFT_ROBOTS = "noindex"  # a draft page is kept out of search engines until a clinician has reviewed it
+
+
+def footer_html(kb: KnowledgeBase) -> str:
+    """The footer's note on version and licences, as HTML with every KB value escaped."""
+    content, code = kb.meta.content_licence, kb.meta.code_licence
+    return (f"Knowledge base version {html.escape(kb.meta.version)}. "
+            f'Text licensed under <a href="{html.escape(content.url)}" rel="license">{html.escape(content.name)}</a>; '
+            f'code under <a href="{html.escape(code.url)}">{html.escape(code.name)}</a>.')
+
+
+def licence_data(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
+    """The licences as kb.json carries them: {content: {name, url}, code: {name, url}}."""
+    return {"content": {"name": kb.meta.content_licence.name, "url": kb.meta.content_licence.url},
+            "code": {"name": kb.meta.code_licence.name, "url": kb.meta.code_licence.url}}
+
+
+def report_url(repository: str, entry: object, version: str, site_url: str) -> str:
+    """A new-issue address at the repository, filled in with the entry's id, the KB version and its address.
+
+    Only what the page itself shows goes in: never anything a reader ticked or typed."""
+    if not repository:
+        return ""
+    address = site_url + url_of(entry)
+    body = (f"Entry: {entry.id}\nKnowledge base version: {version}\nAddress: {address}\n\n"
+            "What is wrong, and what should it say? (Please give no patient details.)\n")
+    query = urlencode({"title": f"Problem with entry '{entry.id}' (KB {version})", "body": body, "labels": "content"})
+    return f"{repository.rstrip('/')}/issues/new?{query}"
+
+
+def script_json(data: object) -> str:
+    """data as JSON that is safe inside a <script> element: no '<', '>' or '&' can end it or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def cause_structured_data(kb: KnowledgeBase, cause: Cause, site_url: str) -> dict:
+    """schema.org MedicalWebPage for a cause page; the review is stated only when a clinician has done it."""
+    conditions: dict[str, object] = {}
+    for facet in cause.facets:
+        for condition in facet.conditions:
+            conditions.setdefault(condition.id, condition)
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": cause.title,
+        "description": cause.summary,
+        "url": site_url + url_of(cause),
+        "inLanguage": "en-GB",
+        "version": kb.meta.version,
+        "license": kb.meta.content_licence.url,
+        "audience": {"@type": "MedicalAudience", "audienceType": "Clinician"},
+        "about": [{"@type": "MedicalCondition", "name": c.name} for c in conditions.values()],
+        "citation": [{"@type": "CreativeWork", "name": r.title, "url": r.url,
+                      **({"author": r.authors} if r.authors else {}),
+                      **({"datePublished": str(r.year)} if r.year else {})} for r in cause.references],
+    }
+    if cause.reviewed.done:
+        data["lastReviewed"] = cause.reviewed.on
+        data["reviewedBy"] = {"@type": "Organization", "name": cause.reviewed.by}
+    return data
+
+
+def robots_txt(site_url: str) -> str:
+    """robots.txt: everything may be crawled (draft pages say noindex themselves); the sitemap by its address."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n"

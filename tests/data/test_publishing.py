@@ -1,0 +1,95 @@
+"""Publishing without a build: the lock follows pyproject.toml, structured data is inert, the hazard log's tests exist."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+from conftest import ROOT
+from macros import requirements
+from macros.kb.publish import cause_structured_data, report_url, script_json
+
+
+def test_requirements_txt_is_the_lock_of_pyproject_toml():
+    assert requirements.stale_reason() == ""
+    pins = requirements.pins()
+    for section, declared in requirements.declared().items():
+        for line in declared:
+            req = Requirement(line)
+            if req.name == "cortisone-kb":
+                continue
+            name = requirements.normalise(req.name)
+            assert name in pins, f"{section}: {req.name} is not pinned in requirements.txt"
+            assert req.specifier.contains(pins[name]), f"{section}: {req.name}=={pins[name]} is outside {req.specifier}"
+
+
+def test_make_refuses_a_lock_older_than_pyproject_toml(tmp_path):
+    shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(pyproject.replace('    "PyYAML>=6.0",\n', '    "PyYAML>=6.0",\n    "rich",\n'),
+                                             encoding="utf-8")
+    reason = requirements.stale_reason(tmp_path / "pyproject.toml", tmp_path / "requirements.txt")
+    assert reason == "the dependencies in pyproject.toml changed since requirements.txt was written"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^\$\(STAMP\): requirements\.txt pyproject\.toml\n\t@\$\(PYTHON\) -m macros\.requirements check$",
+                     makefile, re.MULTILINE)
+
+
+def test_the_lock_check_runs_on_the_standard_library_alone():
+    # make runs it with the system Python, before .venv exists.
+    tree = ast.parse((ROOT / "macros" / "requirements.py").read_text(encoding="utf-8"))
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+    result = subprocess.run([sys.executable, "-S", "-m", "macros.requirements", "check"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_pyproject_declares_an_installable_package_with_its_licences():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["build-system"]["build-backend"] == "setuptools.build_meta"
+    assert data["tool"]["setuptools"]["packages"] == ["macros", "macros.kb"]
+    assert data["project"]["license"] == "MIT AND CC-BY-4.0"
+    assert all((ROOT / f).is_file() for f in data["project"]["license-files"])
+    assert {Requirement(r).name for r in data["project"]["dependencies"]} >= {"mkdocs", "mkdocs-material", "PyYAML"}
+
+
+def test_structured_data_cannot_end_its_script_element(kb):
+    hostile = dataclasses.replace(kb.causes[0], title="</script><script>alert(1)</script><!--",
+                                  summary="a & b > c")
+    text = script_json(cause_structured_data(kb, hostile, "https://kb.example.org/"))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["name"] == hostile.title and json.loads(text)["description"] == "a & b > c"
+
+
+def test_a_report_link_carries_no_more_than_the_entry_version_and_address(kb):
+    url = report_url("https://git.example.org/e/kb/", kb.causes[0], "9.9.9", "https://kb.example.org/")
+    assert url.startswith("https://git.example.org/e/kb/issues/new?")
+    assert report_url("", kb.causes[0], "9.9.9", "https://kb.example.org/") == ""
+
+
+def test_every_test_the_hazard_log_names_exists():
+    log = (ROOT / "SAFETY.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)::(test_\w+)`", log)
+    assert len(named) >= 5
+    missing = [f"{path}::{name}" for path, name in named
+               if not re.search(rf"^def {name}\(", (ROOT / path).read_text(encoding="utf-8"), re.MULTILINE)]
+    assert missing == []
+    for hazard in ("missed red flag", "wrong-patient checklist", "Stale or superseded advice",
+                   "misleading summary in a note", "Injected script"):
+        assert hazard.lower() in log.lower(), hazard
+
+
+def test_the_readme_says_how_to_publish():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "SITE_URL=" in readme and "make deploy" in readme and ".github/workflows/pages.yml" in readme
+    assert Path(ROOT / ".github" / "workflows" / "pages.yml").is_file()
