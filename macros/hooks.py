@@ -21,7 +21,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
-from macros.kb.pagesafety import content_problems, page_problems, with_policy  # noqa: E402
+from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
@@ -60,6 +60,16 @@ def on_files(files, config):
     return files
 
 
+_TERM_PAGES: list = [None, frozenset()]  # the KB they were worked out for, and the pages
+
+
+def _pages_with_terms(kb) -> frozenset[str]:
+    """term_pages, worked out once per loaded KB rather than once per page."""
+    if _TERM_PAGES[0] is not kb:
+        _TERM_PAGES[:] = [kb, term_pages(kb)]
+    return _TERM_PAGES[1]
+
+
 def on_page_content(html, page, config, files):
     """Refuse content with scripts; explain glossary terms at first use; on the page of a moved anchor,
     leave an alias that leads to the new place."""
@@ -67,7 +77,7 @@ def on_page_content(html, page, config, files):
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the page content {p}" for p in problems))
     kb = current_kb()
-    if page.file.src_uri in term_pages(kb):
+    if page.file.src_uri in _pages_with_terms(kb):
         html = mark_terms(html, kb.glossary)
     aliases = []
     for old_id, target in moved_anchors(kb, page.file.src_uri):
@@ -82,7 +92,7 @@ def on_page_content(html, page, config, files):
 @event_priority(-100)  # after every other plugin has changed the page
 def on_post_page(output, page, config):
     """Check the finished page, then give it its Content-Security-Policy."""
-    problems = page_problems(output)
+    output, problems = finish_page(output, offline=any(name.endswith("offline") for name in config.plugins))
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the built page {p}" for p in problems))
-    return with_policy(output, offline=any(name.endswith("offline") for name in config.plugins))
+    return output

@@ -6,6 +6,20 @@ from .kb.render import Renderer
 from .site import current_kb
 
 
+class KbView:
+    """The KB as page templates see it (kb.meta.version, kb.causes...), with a short repr: mkdocs-macros
+    writes out every variable it holds on each build, and the whole KB is large."""
+
+    def __init__(self, kb) -> None:
+        self._kb = kb
+
+    def __getattr__(self, name: str):
+        return getattr(self._kb, name)
+
+    def __repr__(self) -> str:
+        return f"<cortisone-kb {self._kb.meta.version}>"
+
+
 def page_source(page) -> str:
     """The page's source path relative to docs/, e.g. 'faq.md', as MkDocs or Zensical gives it."""
     file = getattr(page, "file", None)
@@ -16,7 +30,7 @@ def define_env(env) -> None:
     """Register the KB and the page macros with mkdocs-macros."""
     kb = current_kb()
     renderer = Renderer(kb)
-    env.variables["kb"] = kb
+    env.variables["kb"] = KbView(kb)
 
     def draw(template: str, **context: object) -> str:
         return renderer.render(template, page_source(env.page), **context)

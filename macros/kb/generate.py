@@ -25,7 +25,8 @@ GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a 
 
 def front_matter(meta: dict) -> str:
     """A page's YAML front matter block, written by the serialiser (never by string concatenation)."""
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=False, sort_keys=False, width=10_000) + "---\n\n"
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: ten times faster
+    return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=False, sort_keys=False, width=10_000) + "---\n\n"
 
 
 def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: str = "",

@@ -97,9 +97,19 @@ def _parse(html: str) -> _Page:
 
 def page_problems(html: str) -> list[str]:
     """What is wrong with a finished page: handlers, script URLs, outside resources, repeated ids."""
-    page = _parse(html)
+    return _problems(_parse(html))
+
+
+def _problems(page: _Page) -> list[str]:
     repeated = sorted(i for i, count in page.ids.items() if count > 1)
     return page.problems + [f"uses the element id '{i}' more than once" for i in repeated]
+
+
+def finish_page(html: str, offline: bool = False) -> tuple[str, list[str]]:
+    """Check a finished page and give it its policy, reading it once: (the page, its problems)."""
+    page = _parse(html)
+    problems = _problems(page)
+    return (html, problems) if problems else (_insert_policy(html, _policy(page.inline_scripts, offline)), [])
 
 
 def content_problems(content_html: str) -> list[str]:
@@ -119,10 +129,14 @@ def policy_for(html: str, offline: bool = False) -> str:
     The offline copy is opened from disk, where the theme runs search through a shim that writes an
     inline script naming the folder the copy was unpacked in: no hash can name it in advance, so
     that copy allows inline scripts (and file: addresses); every other directive still holds."""
+    return _policy(_parse(html).inline_scripts, offline)
+
+
+def _policy(inline_scripts: list[str], offline: bool) -> str:
     if offline:
         scripts = POLICY["script-src"] + ["'unsafe-inline'", "file:"]
     else:
-        scripts = POLICY["script-src"] + sorted({script_hash(s) for s in _parse(html).inline_scripts})
+        scripts = POLICY["script-src"] + sorted({script_hash(s) for s in inline_scripts})
     directives = dict(POLICY, **{"script-src": scripts})
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
@@ -131,7 +145,11 @@ def with_policy(html: str, offline: bool = False) -> str:
     """The page with its Content-Security-Policy as the first element of <head>, before any script.
 
     Call only after content_problems found no script in the content, so the hashes are the theme's."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html, offline)}">'
+    return _insert_policy(html, policy_for(html, offline))
+
+
+def _insert_policy(html: str, policy: str) -> str:
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     head = re.search(r"<head[^>]*>(\s*<meta charset=[^>]*>)?", html)
     if head is None:
         raise ValueError("the page has no <head>")

@@ -42,24 +42,27 @@ def _is_abbreviation(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 2 and " " not in word
 
 
+WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _key(phrase: str) -> str:
+    return " ".join(WORD.findall(phrase.lower()))
+
+
 @cache
-def _index(glossary: tuple[Term, ...]) -> tuple[dict[str, _Gloss], re.Pattern | None]:
-    """Each word a reader may meet (term, synonyms) with its gloss, and one pattern finding them all."""
+def _index(glossary: tuple[Term, ...]) -> tuple[dict[str, _Gloss], int]:
+    """Each word or phrase a reader may meet (terms, synonyms) with its gloss, and the longest phrase's length."""
     words: dict[str, _Gloss] = {}
     for term in glossary:
         tip = f"{_name(term)}: {_first_sentence(term.definition)}"
         for word in (_name(term), *term.synonyms):
-            if len(word) < 3 or word.lower() in words:
-                continue
+            if len(word) < 3 or _key(word) in words or _key(word) != " ".join(word.lower().split()):
+                continue  # too short, already taken, or punctuation no reader text would match
             expansion = _name(term) if _is_abbreviation(word) and not _is_abbreviation(_name(term)) else ""
             if _is_abbreviation(word) and not expansion:
                 expansion = _first_sentence(term.definition).split(":")[0].rstrip(".")
-            words[word.lower()] = _Gloss(term, word, tip, expansion)
-    if not words:
-        return words, None
-    # Longest first, so that "joint tap" wins over "joint"; case is checked when wrapping.
-    alternatives = sorted(words, key=len, reverse=True)
-    return words, re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])", re.IGNORECASE)
+            words[_key(word)] = _Gloss(term, word, tip, expansion)
+    return words, max((key.count(" ") + 1 for key in words), default=0)
 
 
 def term_pages(kb: KnowledgeBase) -> frozenset[str]:
@@ -77,8 +80,8 @@ def term_pages(kb: KnowledgeBase) -> frozenset[str]:
 
 def mark_terms(html: str, glossary: tuple[Term, ...]) -> str:
     """The page content with the first use of each glossary term wrapped in an explaining <abbr>."""
-    words, pattern = _index(glossary)
-    if pattern is None:
+    words, longest = _index(glossary)
+    if not words:
         return html
     used: set[str] = set()
     open_tags: list[str] = []
@@ -88,7 +91,7 @@ def mark_terms(html: str, glossary: tuple[Term, ...]) -> str:
             _track(piece, open_tags)
             out.append(piece)
         elif piece and not SKIP.intersection(open_tags):
-            out.append(pattern.sub(lambda m: _wrap(m, words, used), piece))
+            out.append(_mark(piece, words, longest, used))
         else:
             out.append(piece)
     return "".join(out)
@@ -106,10 +109,30 @@ def _track(tag: str, open_tags: list[str]) -> None:
         open_tags.append(name)
 
 
-def _wrap(match: re.Match, words: dict[str, _Gloss], used: set[str]) -> str:
-    text = match.group(0)
-    gloss = words.get(text.lower())
-    if gloss is None or gloss.term.id in used or (_is_abbreviation(gloss.word) and text != gloss.word):
+def _mark(text: str, words: dict[str, _Gloss], longest: int, used: set[str]) -> str:
+    """Wrap the first use of each term in one run of text; the longest phrase wins ("joint tap" over "joint")."""
+    tokens = list(WORD.finditer(text))
+    out, last, i = [], 0, 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            span = tokens[i:i + n]
+            if any(not text[a.end():b.start()].isspace() for a, b in zip(span, span[1:], strict=False)):
+                continue  # a phrase is words separated by spaces only
+            gloss = words.get(" ".join(t.group(0).lower() for t in span))
+            if gloss is None:
+                continue
+            start, end = span[0].start(), span[-1].end()
+            out.append(text[last:start] + _wrap(text[start:end], gloss, used))
+            last, i = end, i + n
+            break
+        else:
+            i += 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _wrap(text: str, gloss: _Gloss, used: set[str]) -> str:
+    if gloss.term.id in used or (_is_abbreviation(gloss.word) and text != gloss.word):
         return text  # used already on this page, or an abbreviation in other capitals ("Ra" is not "RA")
     used.add(gloss.term.id)
     expansion = f' data-kb-expansion="{escape(gloss.expansion)}"' if gloss.expansion else ""
