@@ -69,4 +69,5 @@ def define_env(env) -> None:
     @env.macro
     def checklist() -> str:
         """The interactive, printable checklist."""
-        return draw("checklist.md.j2", causes=kb.checklist_causes)
+        flags = sorted(kb.red_flags, key=lambda flag: flag.urgency_rank)
+        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags)

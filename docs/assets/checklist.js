@@ -5,6 +5,7 @@
 
   var STORAGE_VERSION = 1;
   var STATES = ["ruled-out", "suspected"];
+  var FLAG_STATES = ["absent", "present"];
 
   function storageKey() {
     // One key per site copy, so two sites on one origin never share marks.
@@ -12,30 +13,36 @@
     return "cortisone-kb:" + base + ":checklist:v" + STORAGE_VERSION;
   }
 
-  function readSaved(known) {
-    var raw;
-    try { raw = localStorage.getItem(storageKey()); } catch (e) { return { marks: Object.create(null), note: "" }; }
-    if (raw === null) return { marks: Object.create(null), note: "" };
+  function keep(saved, known, states) {
+    var kept = Object.create(null);  // no prototype: an id such as "constructor" is just a key
+    if (!saved || typeof saved !== "object" || Array.isArray(saved)) return kept;
+    Object.keys(saved).forEach(function (id) {
+      // Ids that no longer exist, and unknown states, are ignored.
+      if (known[id] && states.indexOf(saved[id]) !== -1) kept[id] = saved[id];
+    });
+    return kept;
+  }
+
+  function readSaved(known, knownFlags) {
+    var raw, none = { marks: Object.create(null), flags: Object.create(null), note: "" };
+    try { raw = localStorage.getItem(storageKey()); } catch (e) { return none; }
+    if (raw === null) return none;
     try {
       var data = JSON.parse(raw);
       if (!data || data.version !== STORAGE_VERSION || typeof data.marks !== "object" || data.marks === null || Array.isArray(data.marks)) {
         throw new Error("foreign");
       }
-      var marks = Object.create(null);  // no prototype: an item id such as "constructor" is just a key
-      Object.keys(data.marks).forEach(function (id) {
-        // Ids that no longer exist, and unknown states, are ignored.
-        if (known[id] && STATES.indexOf(data.marks[id]) !== -1) marks[id] = data.marks[id];
-      });
-      return { marks: marks, note: "" };
+      return { marks: keep(data.marks, known, STATES), flags: keep(data.flags, knownFlags, FLAG_STATES), note: "" };
     } catch (e) {
       try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
-      return { marks: Object.create(null), note: "Saved checklist data in this browser was unreadable and has been discarded." };
+      return { marks: Object.create(null), flags: Object.create(null),
+               note: "Saved checklist data in this browser was unreadable and has been discarded." };
     }
   }
 
-  function save(marks) {
+  function save(marks, flags) {
     try {
-      localStorage.setItem(storageKey(), JSON.stringify({ version: STORAGE_VERSION, marks: marks }));
+      localStorage.setItem(storageKey(), JSON.stringify({ version: STORAGE_VERSION, marks: marks, flags: flags }));
       return true;
     } catch (e) {
       return false;
@@ -52,6 +59,10 @@
     this.known = Object.create(null);
     var self = this;
     this.items.forEach(function (item) { self.known[item.getAttribute("data-kb-item")] = item; });
+    this.flags = Array.prototype.slice.call(root.querySelectorAll("[data-kb-flag]"));
+    this.knownFlags = Object.create(null);
+    this.flags.forEach(function (flag) { self.knownFlags[flag.getAttribute("data-kb-flag")] = flag; });
+    this.flagAlert = root.querySelector("[data-kb-flag-alert]");
     this.notice = root.querySelector("[data-kb-notice]");
     this.summaryBox = root.querySelector("[data-kb-summary-box]");
     this.summary = root.querySelector("[data-kb-summary]");
@@ -64,6 +75,37 @@
       if (checked && STATES.indexOf(checked.value) !== -1) marks[item.getAttribute("data-kb-item")] = checked.value;
     });
     return marks;
+  };
+
+  Checklist.prototype.flagMarks = function () {
+    var flags = Object.create(null);
+    this.flags.forEach(function (flag) {
+      var checked = flag.querySelector("input[type=radio]:checked");
+      if (checked && FLAG_STATES.indexOf(checked.value) !== -1) flags[flag.getAttribute("data-kb-flag")] = checked.value;
+    });
+    return flags;
+  };
+
+  Checklist.prototype.applyFlags = function (flags) {
+    this.flags.forEach(function (flag) {
+      var state = flags[flag.getAttribute("data-kb-flag")] || "open";
+      var input = flag.querySelector('input[type=radio][value="' + state + '"]');
+      if (input) input.checked = true;
+    });
+  };
+
+  Checklist.prototype.presentFlags = function () {
+    var flags = this.flagMarks();
+    return this.flags.filter(function (flag) { return flags[flag.getAttribute("data-kb-flag")] === "present"; });
+  };
+
+  Checklist.prototype.showFlags = function () {
+    if (!this.flagAlert) return;
+    var present = this.presentFlags();
+    this.flagAlert.textContent = present.length ? "Red flag present: " + present.map(function (flag) {
+      return plain(flag.querySelector(".kb-flag-title")) + " (" + flag.getAttribute("data-kb-urgency") + ")";
+    }).join("; ") + ". Act on it before anything else: see its action below." : "";
+    this.flagAlert.hidden = !present.length;
   };
 
   Checklist.prototype.apply = function (marks) {
@@ -121,10 +163,22 @@
     });
     var today = new Date();
     var date = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" + String(today.getDate()).padStart(2, "0");
+    var flags = this.flagMarks();
+    var present = this.presentFlags().map(function (flag) {
+      return "- " + plain(flag.querySelector(".kb-flag-title")) + ": " + flag.getAttribute("data-kb-urgency");
+    });
+    var absent = this.flags.filter(function (flag) { return flags[flag.getAttribute("data-kb-flag")] === "absent"; }).length;
+    var unassessed = this.flags.length - absent - present.length;
+    var flagLines = present.length
+      ? ["RED FLAGS PRESENT (" + present.length + "):"].concat(present,
+          ["Other red flags: absent " + absent + ", not assessed " + unassessed])
+      : ["Red flags: none marked present (absent " + absent + " of " + this.flags.length + ", not assessed " + unassessed + ")"];
     return [
       "Steroid injection without relief: re-evaluation checklist",
       "Date: " + date,
       "Checklist version: " + this.root.getAttribute("data-kb-version"),
+      ""
+    ].concat(flagLines, [
       "",
       "Suspected (" + suspected.length + "):",
       suspected.length ? suspected.join("\n") : "- none",
@@ -135,7 +189,7 @@
       "Not yet checked: " + open + " of " + this.items.length,
       "",
       "Educational aid, not medical advice."
-    ].join("\n");
+    ]).join("\n");
   };
 
   Checklist.prototype.copySummary = function () {
@@ -161,6 +215,8 @@
     if (!window.confirm("Clear every mark on this checklist? This cannot be undone.")) return;
     try { localStorage.removeItem(storageKey()); } catch (e) { /* storage unavailable */ }
     this.apply({});
+    this.applyFlags({});
+    this.showFlags();
     this.summaryBox.hidden = true;
     this.summary.value = "";
     this.updateProgress();
@@ -168,15 +224,18 @@
   };
 
   Checklist.prototype.start = function () {
-    var saved = readSaved(this.known);
+    var saved = readSaved(this.known, this.knownFlags);
     this.apply(saved.marks);
+    this.applyFlags(saved.flags);
+    this.showFlags();
     this.tell(saved.note);
     this.updateProgress();
     var self = this;
     this.root.addEventListener("change", function (event) {
       if (!event.target.matches("input[type=radio]")) return;
       self.updateProgress();
-      if (!save(self.marks())) self.tell("This browser is not saving marks (storage is unavailable); they will be lost on reload.");
+      self.showFlags();
+      if (!save(self.marks(), self.flagMarks())) self.tell("This browser is not saving marks (storage is unavailable); they will be lost on reload.");
     });
     this.root.addEventListener("click", function (event) {
       var button = event.target.closest("[data-kb-action]");

@@ -325,11 +325,6 @@ class KnowledgeBase:
 
     @property
     def checklist_causes(self) -> tuple[Cause, ...]:
-        """Causes in the order the approach examines them; unexamined causes last, by order."""
-        ordered: dict[str, Cause] = {}
-        for step in self.steps:
-            for cause in step.causes:
-                ordered.setdefault(cause.id, cause)
-        for cause in self.causes:
-            ordered.setdefault(cause.id, cause)
-        return tuple(ordered.values())
+        """The causes as the checklist lists them: in their one order, numbered as everywhere else (the red
+        flags come before them all)."""
+        return self.causes

@@ -43,7 +43,7 @@ def stored(page):
         .map(k => [k, localStorage.getItem(k)])""")
 
 
-def test_items_follow_the_approach_order_and_link_to_their_facet(page, server, kb, items):
+def test_items_follow_the_causes_order_and_link_to_their_facet(page, server, kb, items):
     open_checklist(page, server)
     groups = page.locator("h2[data-kb-group]").evaluate_all("els => els.map(e => e.id)")
     assert groups == [c.id for c in kb.checklist_causes]
@@ -62,7 +62,7 @@ def test_marks_survive_a_reload(page, server, items):
     assert state_of(page, items.c) == "suspected"
     assert state_of(page, items.b) == "open"
     (key, value), = stored(page)
-    assert json.loads(value) == {"version": 1, "marks": {items.a: "ruled-out", items.c: "suspected"}}
+    assert json.loads(value) == {"version": 1, "marks": {items.a: "ruled-out", items.c: "suspected"}, "flags": {}}
 
 
 def test_progress_counts_update_per_cause_and_overall(page, server, kb, items):
@@ -199,7 +199,8 @@ def test_without_javascript_the_checklist_is_readable_and_static(browser, server
     page = ctx.new_page()
     page.goto(server + "checklist/")
     assert page.locator(f"#{items.a} legend").is_visible()
-    assert page.locator(".kb-checklist input[type=radio]").count() == 3 * sum(len(c.checks) for c in kb.causes)
+    assert page.locator(".kb-checklist input[type=radio]").count() == 3 * (sum(len(c.checks) for c in kb.causes)
+                                                                           + len(kb.red_flags))
     assert page.locator("[data-kb-tools]").is_hidden()
     ctx.close()
 
@@ -210,3 +211,66 @@ def test_the_page_has_no_free_text_fields(page, server):
                             "textarea:not([readonly]), [contenteditable]")
     # Material's own search box is the one text field on every page; it never leaves the browser.
     assert editable.evaluate_all("els => els.map(e => e.name || e.className)") == ["query"]
+
+
+# --- red flags first ------------------------------------------------------------------------------
+
+def flag_item(flag_id):
+    return f"#kb-flag-{flag_id}"
+
+
+def test_the_red_flags_come_before_every_cause_most_urgent_first(page, server, kb):
+    open_checklist(page, server)
+    order = page.evaluate("""() => [...document.querySelectorAll('[data-kb-flag], [data-kb-group]')]
+        .map(e => e.getAttribute('data-kb-flag') ? 'flag' : 'cause')""")
+    assert order[: len(kb.red_flags)] == ["flag"] * len(kb.red_flags) and "flag" not in order[len(kb.red_flags):]
+    shown = page.evaluate("() => [...document.querySelectorAll('[data-kb-flag]')].map(e => e.getAttribute('data-kb-flag'))")
+    ranks = {f.id: f.urgency_rank for f in kb.red_flags}
+    assert [ranks[i] for i in shown] == sorted(ranks[i] for i in shown)
+
+
+def test_a_present_red_flag_shows_its_urgency_and_action_at_once(page, server, kb):
+    flag = next(f for f in kb.red_flags if f.urgency == "emergency")
+    open_checklist(page, server)
+    action = page.locator(f"{flag_item(flag.id)} .kb-flag-action")
+    assert not action.is_visible()
+    page.locator(f'{flag_item(flag.id)} input[value="present"]').check()
+    assert action.is_visible()
+    assert "Emergency: refer now" in action.text_content() and "EMERGENCY" in action.inner_text()
+    alert = page.locator("[data-kb-flag-alert]")
+    assert alert.is_visible() and flag.title in alert.inner_text() and alert.get_attribute("role") == "alert"
+
+
+def test_a_present_red_flag_heads_the_summary_and_survives_a_reload(context, page, server, kb, items):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    flag, other = kb.red_flags[0], kb.red_flags[1]
+    open_checklist(page, server)
+    page.locator(f'{flag_item(flag.id)} input[value="present"]').check()
+    page.locator(f'{flag_item(other.id)} input[value="absent"]').check()
+    mark(page, items.c, "suspected")
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert page.locator(f"{flag_item(flag.id)} input:checked").get_attribute("value") == "present"
+    page.get_by_role("button", name="Copy summary").click()
+    lines = page.locator("[data-kb-summary]").input_value().splitlines()
+    first = lines.index("RED FLAGS PRESENT (1):")
+    assert first < lines.index("Suspected (1):")
+    assert lines[first + 1].startswith(f"- {flag.title}: ")
+    assert lines[first + 2] == f"Other red flags: absent 1, not assessed {len(kb.red_flags) - 2}"
+
+
+def test_with_no_red_flag_present_the_summary_says_so_neutrally(page, server, kb):
+    open_checklist(page, server)
+    page.locator(f'{flag_item(kb.red_flags[0].id)} input[value="absent"]').check()
+    page.get_by_role("button", name="Copy summary").click()
+    lines = page.locator("[data-kb-summary]").input_value().splitlines()
+    assert f"Red flags: none marked present (absent 1 of {len(kb.red_flags)}, not assessed {len(kb.red_flags) - 1})" in lines
+
+
+def test_clearing_also_clears_the_red_flags(page, server, kb):
+    open_checklist(page, server)
+    page.locator(f'{flag_item(kb.red_flags[0].id)} input[value="present"]').check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear all marks").click()
+    assert page.locator(f"{flag_item(kb.red_flags[0].id)} input:checked").get_attribute("value") == "open"
+    assert not page.locator("[data-kb-flag-alert]").is_visible()

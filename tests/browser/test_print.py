@@ -64,3 +64,11 @@ def test_printed_marks_show_on_paper_and_blank_boxes_stay_empty(page, server, kb
     total = sum(len(f.checks) for f in kb.facets)
     assert blank.count("Ruled out") == total and blank.count("Suspected") == total
     assert "Open" not in re.sub(r"\bOpen the\b", "", blank)
+
+
+def test_the_paper_form_puts_the_red_flags_first(page, server, kb):
+    pages = print_checklist(page, server, "A4", {})
+    first = pages[0]
+    assert "Red flags first" in first and first.index("Red flags first") < first.index(f"1. {kb.causes[0].title}")
+    assert all(squash(flag.title) in first for flag in kb.red_flags)
+    assert first.count("Absent") == len(kb.red_flags) and first.count("Present") == len(kb.red_flags)
