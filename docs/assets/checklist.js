@@ -6,6 +6,9 @@
   var STORAGE_VERSION = 1;
   var STATES = ["ruled-out", "suspected"];
   var FLAG_STATES = ["absent", "present"];
+  // On a shared computer the next clinician must not open the last patient's checklist.
+  var EXPIRY_MS = 12 * 60 * 60 * 1000;
+  var UNDO_MS = 10 * 1000;
 
   function storageKey() {
     // One key per site copy, so two sites on one origin never share marks.
@@ -24,7 +27,7 @@
   }
 
   function readSaved(known, knownFlags) {
-    var raw, none = { marks: Object.create(null), flags: Object.create(null), note: "" };
+    var raw, none = { marks: Object.create(null), flags: Object.create(null), note: "", saved: null };
     try { raw = localStorage.getItem(storageKey()); } catch (e) { return none; }
     if (raw === null) return none;
     try {
@@ -32,21 +35,37 @@
       if (!data || data.version !== STORAGE_VERSION || typeof data.marks !== "object" || data.marks === null || Array.isArray(data.marks)) {
         throw new Error("foreign");
       }
-      return { marks: keep(data.marks, known, STATES), flags: keep(data.flags, knownFlags, FLAG_STATES), note: "" };
+      if (typeof data.saved !== "number" || !(Date.now() - data.saved < EXPIRY_MS) || data.saved > Date.now() + 60000) {
+        try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
+        none.note = "Marks saved more than 12 hours ago were cleared, so that the checklist starts empty for the next patient.";
+        return none;
+      }
+      return { marks: keep(data.marks, known, STATES), flags: keep(data.flags, knownFlags, FLAG_STATES), note: "",
+               saved: data.saved };
     } catch (e) {
       try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
-      return { marks: Object.create(null), flags: Object.create(null),
+      return { marks: Object.create(null), flags: Object.create(null), saved: null,
                note: "Saved checklist data in this browser was unreadable and has been discarded." };
     }
   }
 
   function save(marks, flags) {
+    var now = Date.now();
     try {
-      localStorage.setItem(storageKey(), JSON.stringify({ version: STORAGE_VERSION, marks: marks, flags: flags }));
-      return true;
+      localStorage.setItem(storageKey(), JSON.stringify({ version: STORAGE_VERSION, saved: now, marks: marks, flags: flags }));
+      return now;
     } catch (e) {
-      return false;
+      return null;
     }
+  }
+
+  function when(time) {
+    var saved = new Date(time), today = new Date();
+    var clock = String(saved.getHours()).padStart(2, "0") + ":" + String(saved.getMinutes()).padStart(2, "0");
+    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+    if (saved.toDateString() === today.toDateString()) return clock + " today";
+    if (saved.toDateString() === yesterday.toDateString()) return clock + " yesterday";
+    return clock + " on " + saved.toISOString().slice(0, 10);
   }
 
   function plain(node) {
@@ -120,6 +139,45 @@
     if (!this.notice) return;
     this.notice.textContent = text;
     this.notice.hidden = !text;
+  };
+
+  Checklist.prototype.showSaved = function (time) {
+    var el = this.root.querySelector("[data-kb-saved]");
+    if (!el) return;
+    el.textContent = time ? "Marks saved in this browser at " + when(time) + "; cleared after 12 hours." : "No marks saved.";
+  };
+
+  Checklist.prototype.reset = function () {
+    this.apply({});
+    this.applyFlags({});
+    this.showFlags();
+    this.summaryBox.hidden = true;
+    this.summary.value = "";
+    this.updateProgress();
+    this.showSaved(null);
+  };
+
+  Checklist.prototype.newPatient = function () {
+    var previous = null, self = this;
+    try { previous = localStorage.getItem(storageKey()); localStorage.removeItem(storageKey()); } catch (e) { /* none */ }
+    this.reset();
+    this.tell("Checklist cleared for a new patient.");
+    var undo = this.root.querySelector("[data-kb-undo]");
+    if (!undo || previous === null) return;
+    undo.hidden = false;
+    clearTimeout(this.undoTimer);
+    this.undoTimer = setTimeout(function () { undo.hidden = true; }, UNDO_MS);
+    undo.onclick = function () {
+      undo.hidden = true;
+      try { localStorage.setItem(storageKey(), previous); } catch (e) { return; }
+      var saved = readSaved(self.known, self.knownFlags);
+      self.apply(saved.marks);
+      self.applyFlags(saved.flags);
+      self.showFlags();
+      self.updateProgress();
+      self.showSaved(saved.saved);
+      self.tell("The previous marks are back.");
+    };
   };
 
   Checklist.prototype.updateProgress = function () {
@@ -214,12 +272,7 @@
   Checklist.prototype.clear = function () {
     if (!window.confirm("Clear every mark on this checklist? This cannot be undone.")) return;
     try { localStorage.removeItem(storageKey()); } catch (e) { /* storage unavailable */ }
-    this.apply({});
-    this.applyFlags({});
-    this.showFlags();
-    this.summaryBox.hidden = true;
-    this.summary.value = "";
-    this.updateProgress();
+    this.reset();
     this.tell("All marks cleared.");
   };
 
@@ -228,6 +281,7 @@
     this.apply(saved.marks);
     this.applyFlags(saved.flags);
     this.showFlags();
+    this.showSaved(saved.saved);
     this.tell(saved.note);
     this.updateProgress();
     var self = this;
@@ -235,13 +289,16 @@
       if (!event.target.matches("input[type=radio]")) return;
       self.updateProgress();
       self.showFlags();
-      if (!save(self.marks(), self.flagMarks())) self.tell("This browser is not saving marks (storage is unavailable); they will be lost on reload.");
+      var saved = save(self.marks(), self.flagMarks());
+      self.showSaved(saved);
+      if (!saved) self.tell("This browser is not saving marks (storage is unavailable); they will be lost on reload.");
     });
     this.root.addEventListener("click", function (event) {
       var button = event.target.closest("[data-kb-action]");
       if (!button) return;
       if (button.getAttribute("data-kb-action") === "copy") self.copySummary();
       if (button.getAttribute("data-kb-action") === "clear") self.clear();
+      if (button.getAttribute("data-kb-action") === "new-patient") self.newPatient();
     });
     this.root.setAttribute("data-kb-ready", "");
   };

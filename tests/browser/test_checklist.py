@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import NamedTuple
 
 import pytest
@@ -62,7 +63,9 @@ def test_marks_survive_a_reload(page, server, items):
     assert state_of(page, items.c) == "suspected"
     assert state_of(page, items.b) == "open"
     (key, value), = stored(page)
-    assert json.loads(value) == {"version": 1, "marks": {items.a: "ruled-out", items.c: "suspected"}, "flags": {}}
+    data = json.loads(value)
+    assert page.evaluate("saved => Date.now() - saved", data.pop("saved")) in range(0, 60_000)
+    assert data == {"version": 1, "marks": {items.a: "ruled-out", items.c: "suspected"}, "flags": {}}
 
 
 def test_progress_counts_update_per_cause_and_overall(page, server, kb, items):
@@ -114,7 +117,8 @@ def test_saved_ids_that_no_longer_exist_are_ignored(page, server, items):
     open_checklist(page, server)
     mark(page, items.a, "ruled-out")
     (key, _value), = stored(page)
-    saved = {"version": 1, "marks": {items.a: "suspected", "a-check-removed-long-ago": "suspected"}}
+    saved = {"version": 1, "saved": page.evaluate("Date.now()"),
+             "marks": {items.a: "suspected", "a-check-removed-long-ago": "suspected"}}
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(saved)])
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
@@ -274,3 +278,68 @@ def test_clearing_also_clears_the_red_flags(page, server, kb):
     page.get_by_role("button", name="Clear all marks").click()
     assert page.locator(f"{flag_item(kb.red_flags[0].id)} input:checked").get_attribute("value") == "open"
     assert not page.locator("[data-kb-flag-alert]").is_visible()
+
+
+# --- safe on a shared computer ----------------------------------------------------------------------
+
+def test_the_page_says_when_the_marks_were_saved(page, server, items):
+    open_checklist(page, server)
+    assert page.locator("[data-kb-saved]").inner_text() == "No marks saved."
+    mark(page, items.a, "ruled-out")
+    assert re.fullmatch(r"Marks saved in this browser at \d\d:\d\d today; cleared after 12 hours\.",
+                        page.locator("[data-kb-saved]").inner_text())
+
+
+@pytest.mark.parametrize("age_hours", [13, None], ids=["13 hours old", "no time recorded"])
+def test_marks_older_than_12_hours_are_cleared_on_load_with_a_notice(page, server, items, age_hours):
+    open_checklist(page, server)
+    mark(page, items.a, "suspected")
+    (key, value), = stored(page)
+    data = json.loads(value)
+    if age_hours is None:
+        del data["saved"]
+    else:
+        data["saved"] -= age_hours * 3600 * 1000
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(data)])
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, items.a) == "open"
+    assert "more than 12 hours ago were cleared" in page.locator("[data-kb-notice]").inner_text()
+    assert stored(page) == []
+
+
+def test_marks_younger_than_12_hours_stay(page, server, items):
+    open_checklist(page, server)
+    mark(page, items.a, "suspected")
+    (key, value), = stored(page)
+    data = json.loads(value)
+    data["saved"] -= 11 * 3600 * 1000
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(data)])
+    page.reload()
+    page.wait_for_selector("[data-kb-ready]")
+    assert state_of(page, items.a) == "suspected"
+
+
+def test_new_patient_clears_everything_in_one_step_and_undo_restores_it(page, server, kb, items):
+    open_checklist(page, server)
+    mark(page, items.a, "suspected")
+    page.locator(f'#kb-flag-{kb.red_flags[0].id} input[value="present"]').check()
+    page.get_by_role("button", name="New patient").click()
+    assert state_of(page, items.a) == "open" and stored(page) == []
+    assert page.locator(f"#kb-flag-{kb.red_flags[0].id} input:checked").get_attribute("value") == "open"
+    assert "new patient" in page.locator("[data-kb-notice]").inner_text()
+    page.get_by_role("button", name="Undo").click()
+    assert state_of(page, items.a) == "suspected"
+    assert page.locator(f"#kb-flag-{kb.red_flags[0].id} input:checked").get_attribute("value") == "present"
+    assert len(stored(page)) == 1
+
+
+def test_the_undo_offer_goes_away_after_a_few_seconds(page, server, items):
+    page.clock.install()
+    open_checklist(page, server)
+    mark(page, items.a, "suspected")
+    page.get_by_role("button", name="New patient").click()
+    undo = page.locator("[data-kb-undo]")
+    assert undo.is_visible()
+    page.clock.run_for(11_000)
+    expect(undo).to_be_hidden()
