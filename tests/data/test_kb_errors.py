@@ -254,3 +254,23 @@ def test_ordinary_prose_with_a_colon_after_data_is_not_a_script_url(kb_copy):
     path.write_text(path.read_text(encoding="utf-8") + '- id: data-colon-example\n  term: Bursa\n'
                     '  definition: "Trial data: mixed; see the data: tables."\n', encoding="utf-8")
     assert problems_of(kb_copy) == []
+
+
+def test_a_citation_token_must_name_one_of_its_entrys_references(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    evidence_note: |\n") + len("    evidence_note: |\n")
+    path.write_text(text[:start] + "      A claim [@koutsianas-2016-usgi] and [@no-such-source].\n" + text[start:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    problems = problems_of(kb_copy)
+    assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: facet '") and
+               "'[@koutsianas-2016-usgi]' cites a source that is not in this facet's references" in p for p in problems)
+    assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: ") and "'[@no-such-source]'" in p for p in problems)
+
+
+def test_a_citation_token_cannot_sit_in_a_title(kb_copy):
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    replace_in(path, "title: Delayed effect", "title: Delayed effect [@koutsianas-2016-usgi]")
+    line = line_of(path, "title: Delayed effect")
+    assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: 'title' cannot hold a citation")
+               for p in problems_of(kb_copy))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -233,3 +234,22 @@ def test_no_editors_note_on_a_reference_reaches_any_page_or_the_export(site):
 def test_every_page_is_marked_as_british_english(site):
     assert [str(p.relative_to(site)) for p in site.rglob("*.html")
             if '<html lang="en-GB"' not in p.read_text(encoding="utf-8") and "redirect" not in p.read_text(encoding="utf-8")] == []
+
+
+def test_each_evidence_badge_says_which_claim_it_grades(site, kb):
+    for cause in kb.causes:
+        text = page_of(site, url_of(cause)).text
+        for facet in cause.facets:
+            assert f"Claim graded: {' '.join(facet.evidence_claim.split())}" in text, facet.id
+
+
+def test_citation_markers_link_to_the_numbered_sources_and_stay_out_of_search(site, kb):
+    cause = max(kb.causes, key=lambda c: len(c.references))
+    html = (site / "causes" / cause.id / "index.html").read_text(encoding="utf-8")
+    markers = re.findall(r'<a class="kb-cite" data-search-exclude href="#cite-([a-z0-9-]+)"[^>]*>\[(\d+)\]</a>', html)
+    assert markers, "no citation markers drawn"
+    page = page_of(site, url_of(cause))
+    assert all(f"cite-{ref}" in page.ids for ref, _n in markers)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [d["text"] for d in index["docs"] if d["location"].startswith(f"causes/{cause.id}/")]
+    assert texts and not any(re.search(r"\[\d+\]", text) for text in texts)
