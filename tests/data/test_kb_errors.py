@@ -260,7 +260,8 @@ def test_a_citation_token_must_name_one_of_its_entrys_references(kb_copy):
     path = kb_copy / "causes" / "delayed-effect.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("    evidence_note: |\n") + len("    evidence_note: |\n")
-    path.write_text(text[:start] + "      A claim [@koutsianas-2016-usgi] and [@no-such-source].\n" + text[start:], encoding="utf-8")
+    claim = "      A claim [@koutsianas-2016-usgi] and [@no-such-source].\n"
+    path.write_text(text[:start] + claim + text[start:], encoding="utf-8")
     line = text[:start].count("\n") + 1
     problems = problems_of(kb_copy)
     assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: facet '") and
