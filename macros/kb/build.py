@@ -20,7 +20,7 @@ class _Builder:
         self.by_id: dict[str, Any] = {}
         self.pending: list[tuple[Any, Kind]] = []  # entries whose link fields still hold ids
 
-    def construct(self, kind: Kind, data: dict, number: int, doc: Document, path: tuple, parent: Any = None) -> Any:
+    def construct(self, kind: Kind, data: dict, number: int, doc: Document, path: tuple) -> Any:
         values: dict[str, Any] = {}
         nested = {child.key: child for child in children(kind)}
         for item in dataclasses.fields(kind.model):
@@ -78,19 +78,22 @@ class _Builder:
                     for other in getattr(entry, name):
                         if entry not in getattr(other, name):
                             _set(other, name, (*getattr(other, name), entry))
+        # Back-links: every entry that names this one in a field, in site order. A part (a site's table
+        # cell) names on behalf of the entry it belongs to.
         for kind in KINDS:
             for attr, (source, name) in kind.backlinks.items():
-                sources = [k for k in KINDS if (source == ANY and name in k.links) or k.name == source]
+                found: dict[int, dict[int, Any]] = {id(e): {} for e in self.by_kind[kind.name]}
+                for k in KINDS:
+                    if not ((source == ANY and name in k.links) or k.name == source):
+                        continue
+                    for e in self.by_kind[k.name]:
+                        owner = e if k.addressed else getattr(e, k.parent_attr)
+                        named = getattr(e, name)
+                        for target in named if isinstance(named, tuple) else (named,):
+                            if id(target) in found:
+                                found[id(target)].setdefault(id(owner), owner)
                 for entry in self.by_kind[kind.name]:
-                    found: dict[int, Any] = {}
-                    for k in sources:
-                        for e in self.by_kind[k.name]:
-                            named = getattr(e, name)
-                            if any(x is entry for x in (named if isinstance(named, tuple) else (named,))):
-                                # A part (a site's table cell) is cited in on behalf of the entry it belongs to.
-                                owner = e if k.addressed else getattr(e, k.parent_attr)
-                                found.setdefault(id(owner), owner)
-                    _set(entry, attr, tuple(found.values()))
+                    _set(entry, attr, tuple(found[id(entry)].values()))
 
 
 def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
