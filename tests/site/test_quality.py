@@ -15,7 +15,9 @@ from sitecheck import read_site
 # fetches at start. Measured at 1.0.0: about 175 KB each. At 1.1.0 (red flags, injection sites, five new
 # facets, 42 more sources): home 232, cause 245, checklist 244, FAQ 237, three quarters of it the search
 # index, which the worker fetches after the page is shown. The budget leaves about 10 KB for growth.
-# Cause pages then gained their schema.org data (up to 4 KB: the cited sources), hence 260.
+# Cause pages then gained their schema.org data (up to 4 KB: the cited sources), hence 260. With the
+# clinical review, the checklist's red flags and the licence footers: home 234, cause 252, checklist 251,
+# FAQ 241, after the checklist's copies of next steps and red-flag actions left the search index.
 BUDGET_KB = {"home": 240, "cause": 260, "checklist": 255, "faq": 250}
 PAGE_OF_TYPE = {"home": "index.html", "cause": "causes/incorrect-diagnosis/index.html",
                 "checklist": "checklist/index.html", "faq": "faq/index.html"}
