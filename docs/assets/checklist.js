@@ -300,6 +300,19 @@
       if (button.getAttribute("data-kb-action") === "clear") self.clear();
       if (button.getAttribute("data-kb-action") === "new-patient") self.newPatient();
     });
+    var tools = this.root.querySelector("[data-kb-tools]");
+    if (tools && window.ResizeObserver) {
+      var measure = function () {
+        document.documentElement.style.setProperty("--kb-tools-height", tools.getBoundingClientRect().height + "px");
+      };
+      new ResizeObserver(measure).observe(tools);
+      measure();
+      if (location.hash) {
+        // A deep link was followed before the tools were measured: land it again below them.
+        var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        if (target) target.scrollIntoView();
+      }
+    }
     this.root.setAttribute("data-kb-ready", "");
   };
 

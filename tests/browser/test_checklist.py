@@ -343,3 +343,25 @@ def test_the_undo_offer_goes_away_after_a_few_seconds(page, server, items):
     assert undo.is_visible()
     page.clock.run_for(11_000)
     expect(undo).to_be_hidden()
+
+
+# --- never hidden under the sticky tools ------------------------------------------------------------
+
+def visible_below_the_tools(page, element_id):
+    return page.evaluate("""id => {
+        const tools = document.querySelector('[data-kb-tools]').getBoundingClientRect();
+        const target = document.getElementById(id).getBoundingClientRect();
+        return target.top >= tools.bottom - 1 && target.top < innerHeight; }""", element_id)
+
+
+def test_a_deep_link_to_an_item_lands_below_the_sticky_tools(browser, server, kb):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    item = kb.causes[2].checks[0].id
+    page.goto(f"{server}checklist/#{item}")
+    page.wait_for_selector("[data-kb-ready]")
+    page.wait_for_function("id => { const r = document.getElementById(id).getBoundingClientRect();"
+                           " return r.top > 0 && r.top < innerHeight; }", arg=item)
+    assert visible_below_the_tools(page, item)
+    ctx.close()
+

@@ -54,7 +54,10 @@ def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, kb,
     first, second = kb.checklist_causes[0].checks[:2]
     page.locator(f'#{first.id} input[value="ruled-out"]').check()
     page.locator(f'#{second.id} input[value="suspected"]').check()
-    page.locator(f"#{kb.checklist_causes[0].id}").scroll_into_view_if_needed()
+    for flag in kb.red_flags[:3]:
+        page.locator(f'#kb-flag-{flag.id} input[value="absent"]').check()
+    page.locator(f'#kb-flag-{kb.red_flags[3].id} input[value="present"]').check()
+    page.evaluate("() => document.getElementById('kb-red-flags').scrollIntoView()")
     page.screenshot(path=out / "checklist.png")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
