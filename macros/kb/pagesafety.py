@@ -95,12 +95,8 @@ def _parse(html: str) -> _Page:
     return page
 
 
-def page_problems(html: str) -> list[str]:
-    """What is wrong with a finished page: handlers, script URLs, outside resources, repeated ids."""
-    return _problems(_parse(html))
-
-
 def _problems(page: _Page) -> list[str]:
+    """What is wrong with a finished page: handlers, script URLs, outside resources, repeated ids."""
     repeated = sorted(i for i, count in page.ids.items() if count > 1)
     return page.problems + [f"uses the element id '{i}' more than once" for i in repeated]
 
@@ -123,29 +119,18 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy_for(html: str, offline: bool = False) -> str:
+def _policy(inline_scripts: list[str], offline: bool) -> str:
     """The page's policy: the site's own files, plus exactly the inline scripts the page holds.
 
     The offline copy is opened from disk, where the theme runs search through a shim that writes an
     inline script naming the folder the copy was unpacked in: no hash can name it in advance, so
     that copy allows inline scripts (and file: addresses); every other directive still holds."""
-    return _policy(_parse(html).inline_scripts, offline)
-
-
-def _policy(inline_scripts: list[str], offline: bool) -> str:
     if offline:
         scripts = POLICY["script-src"] + ["'unsafe-inline'", "file:"]
     else:
         scripts = POLICY["script-src"] + sorted({script_hash(s) for s in inline_scripts})
     directives = dict(POLICY, **{"script-src": scripts})
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
-
-
-def with_policy(html: str, offline: bool = False) -> str:
-    """The page with its Content-Security-Policy as the first element of <head>, before any script.
-
-    Call only after content_problems found no script in the content, so the hashes are the theme's."""
-    return _insert_policy(html, policy_for(html, offline))
 
 
 def _insert_policy(html: str, policy: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .kinds import KINDS_BY_NAME, kind_of
+from .kinds import kind_of
 
 
 def source_of(entry: object) -> tuple[str, str]:
@@ -44,7 +44,3 @@ def link_from(page_src: str, entry: object) -> str:
     rel = posixpath.relpath(src, posixpath.dirname(page_src) or ".")
     return rel + (f"#{anchor}" if anchor else "")
 
-
-def kind_page(kind_name: str) -> str:
-    """The page source on which a kind's entries are drawn, e.g. 'faq.md'."""
-    return KINDS_BY_NAME[kind_name].page
