@@ -15,6 +15,7 @@ from .kinds import KINDS, KINDS_BY_NAME, Kind, children, kind_of
 from .model import KnowledgeBase
 from .publish import licence_data
 from .urls import url_of
+from .validate import inline_refs
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
@@ -71,7 +72,7 @@ def export_schema(schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
         if kind.exported and kind.file:
             source = json.loads((schema_dir / f"{kind.schema}.schema.json").read_text(encoding="utf-8"))
             item = source if kind.file.endswith("/") else source["items"]
-            properties[kind.attr] = {"type": "array", "items": _exported_item(_resolve(item, source.get("$defs", {})), kind)}
+            properties[kind.attr] = {"type": "array", "items": _exported_item(inline_refs(item, source.get("$defs", {})), kind)}
     properties["checklist"] = {"type": "array", "items": {
         "type": "object", "additionalProperties": False, "required": ["cause", "items"],
         "properties": {"cause": ID, "items": {"type": "array", "items": ID}}}}
@@ -86,16 +87,6 @@ def _licence_schema(schema_dir: Path) -> dict[str, Any]:
     """The licences' schema, as kb/meta.yaml declares them."""
     meta = json.loads((schema_dir / "meta.schema.json").read_text(encoding="utf-8"))
     return meta["properties"]["licence"]
-
-
-def _resolve(node: Any, defs: dict) -> Any:
-    if isinstance(node, dict):
-        if "$ref" in node and set(node) <= {"$ref", "description", "title"} and node["$ref"].startswith("#/$defs/"):
-            return _resolve(defs[node["$ref"].removeprefix("#/$defs/")], defs)
-        return {k: _resolve(v, defs) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_resolve(v, defs) for v in node]
-    return node
 
 
 def _exported_item(item: dict, kind: Kind) -> dict:

@@ -58,7 +58,7 @@ def _validator(path_text: str, _mtime: int, _size: int) -> jsonschema.protocols.
         base = jsonschema.validators.validator_for(schema)
         base.check_schema(schema)
         cls = jsonschema.validators.extend(base, {"pattern": _whole_value_pattern})
-        return cls(_inline_refs(schema, schema.get("$defs", {})), format_checker=base.FORMAT_CHECKER)
+        return cls(inline_refs(schema, schema.get("$defs", {})), format_checker=base.FORMAT_CHECKER)
     except (jsonschema.exceptions.SchemaError, KeyError, TypeError, AttributeError, re.error) as exc:
         reason = getattr(exc, "message", None) or str(exc)
         raise KbError([Problem(label, 1, f"is not a valid JSON Schema: {reason}")]) from None
@@ -70,15 +70,15 @@ def _whole_value_pattern(validator, pattern: str, instance: Any, schema: dict) -
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _inline_refs(node: Any, defs: dict) -> Any:
+def inline_refs(node: Any, defs: dict) -> Any:
     """Replace local `#/$defs/...` references by their definitions: same meaning, much faster to check."""
     if isinstance(node, dict):
         ref = node.get("$ref", "")
         if ref.startswith("#/$defs/") and set(node) <= {"$ref", "description", "title"}:
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)  # annotations change no meaning
-        return {key: _inline_refs(value, defs) for key, value in node.items()}
+            return inline_refs(defs[ref.removeprefix("#/$defs/")], defs)  # annotations change no meaning
+        return {key: inline_refs(value, defs) for key, value in node.items()}
     if isinstance(node, list):
-        return [_inline_refs(item, defs) for item in node]
+        return [inline_refs(item, defs) for item in node]
     return node
 
 
