@@ -24,16 +24,26 @@ from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noq
 from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
+from macros.kb.search import KEYWORD_FIELD, keywords_by_place, search_settings  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb  # noqa: E402
 
 CAUSES_SECTION = "Causes"
+SEARCH_PLUGIN = "material/search"
 
 
+@event_priority(100)  # before the search plugin reads its settings
 def on_config(config):
-    """Load the KB (failing the build on any problem) and list every cause under Causes."""
+    """Load the KB (failing the build on any problem), list every cause under Causes, and give search the
+    project's settings (the same for the site and its offline copy)."""
     kb = current_kb()
+    search = config.plugins.get(SEARCH_PLUGIN)
+    if search is not None:
+        settings = search_settings()
+        search.config["separator"] = settings["separator"]
+        search.config["pipeline"] = settings["pipeline"]
+        search.config["fields"].update(settings["fields"])
     nav = config.nav or []
     for i, item in enumerate(nav):
         if isinstance(item, dict) and CAUSES_SECTION in item:
@@ -87,6 +97,30 @@ def on_page_content(html, page, config, files):
     if not aliases:
         return html
     return html + Renderer(kb).render("moved.html.j2", page.file.src_uri, aliases=aliases)
+
+
+_KEYWORDS: list = [None, {}]  # the KB they were worked out for, and the keywords by place
+
+
+@event_priority(-100)  # after the search plugin has indexed the page
+def on_page_context(context, page, config, nav):
+    """Give each entry's search document its keywords: indexed, but on no page, so never shown or printed."""
+    search = config.plugins.get(SEARCH_PLUGIN)
+    if search is None or not search.config["enabled"]:
+        return context
+    kb = current_kb()
+    if _KEYWORDS[0] is not kb:
+        _KEYWORDS[:] = [kb, keywords_by_place(kb)]
+    places = _KEYWORDS[1]
+    src = page.file.src_uri
+    for entry in reversed(search.search_index.entries):
+        location = entry["location"]
+        if not location.startswith(page.url) or (location != page.url and location[len(page.url)] != "#"):
+            break  # the entries of this page come last, each at the page's address or one of its anchors
+        words = places.get((src, location[len(page.url) + 1:]))
+        if words:
+            entry[KEYWORD_FIELD] = words
+    return context
 
 
 @event_priority(-100)  # after every other plugin has changed the page

@@ -1,0 +1,132 @@
+"""Search quality in the real browser: each query of a query set typed into the site's search box.
+
+A query passes when one of its right answers is among the first three result links a reader sees
+(the links folded under "N more on this page" are not seen). The query sets are in tests/search/:
+queries.yaml, the part search is tuned against, and heldout.yaml, written with it before any tuning
+and never tuned against. Used by the browser tests (tests/browser/test_search_quality.py) and by
+`make bench`, which records both figures, online and from the offline copy (file://).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_DIR = ROOT / "tests" / "search"
+QUERY_SETS = {"tuning": "queries.yaml", "held-out": "heldout.yaml"}
+TOP = 3  # result links that count
+TARGET = 0.9
+
+# Material's search asks a web worker once per keystroke and draws each answer as it arrives. Counting
+# questions (message type 2) and answers (type 3) tells when the results shown are those of the last key
+# typed. The offline copy swaps in its own Worker (an iframe shim) after this runs: the setter wraps it too.
+TRACK_SEARCH = """(() => {
+  const counts = window.__kbSearch = {asked: 0, answered: 0};
+  const wrap = (Native) => Native && class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => { if (event.data && event.data.type === 3) counts.answered += 1; });
+    }
+    postMessage(message, ...rest) {
+      if (message && message.type === 2) counts.asked += 1;
+      return super.postMessage(message, ...rest);
+    }
+  };
+  let current = wrap(window.Worker);
+  Object.defineProperty(window, "Worker", {configurable: true, get: () => current, set: (value) => { current = wrap(value); }});
+})();"""
+
+# The result links a reader sees, in order: each result's page, then its best sections; not the folded ones.
+VISIBLE_LINKS = """() => Array.from(document.querySelectorAll('.md-search-result__list > li a'))
+  .filter((a) => !a.closest('details')).map((a) => a.href)"""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as a user types it, and the addresses (relative to the site root) that answer it."""
+
+    text: str
+    answers: tuple[str, ...]
+
+
+def load_queries(name: str) -> list[Query]:
+    """The queries of one set ("tuning" or "held-out")."""
+    data = yaml.safe_load((QUERY_DIR / QUERY_SETS[name]).read_text(encoding="utf-8"))
+    return [Query(item["query"], tuple(item["answers"])) for item in data]
+
+
+def site_address(href: str, root: str) -> str:
+    """A result link as an address relative to the site root, in the online site's form: no `?h=` highlight
+    parameter, and the offline copy's `faq.html` or `causes/x.html` written `faq/` or `causes/x/`."""
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    root_path = unquote(urlsplit(root).path)
+    path = path[len(root_path):] if path.startswith(root_path) else path.lstrip("/")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")] + "/"
+    return path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+@dataclass
+class Score:
+    """How one query set fared on one copy of the site."""
+
+    name: str
+    site: str
+    passed: int = 0
+    failures: list[tuple[str, list[str]]] = field(default_factory=list)  # (query, the links seen)
+
+    @property
+    def total(self) -> int:
+        return self.passed + len(self.failures)
+
+    @property
+    def ratio(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.name} on the {self.site} site: {self.passed}/{self.total} ({self.ratio:.0%})"
+
+
+class SearchBox:
+    """The search box of one open page, reused query after query."""
+
+    def __init__(self, page, root: str) -> None:
+        self.page, self.root = page, root
+        self.box = page.locator("input.md-search__input")
+        self.box.click()
+
+    def search(self, query: str) -> list[str]:
+        """Type query as a user would, wait until its results are drawn, and return the first result links."""
+        self.box.fill("")
+        self.box.press_sequentially(query, delay=5)
+        self.page.wait_for_function(
+            """(query) => { const counts = window.__kbSearch;
+                return document.querySelector('input.md-search__input').value === query
+                    && counts !== undefined && counts.asked > 0 && counts.answered === counts.asked; }""",
+            arg=query, timeout=20_000)
+        return [site_address(href, self.root) for href in self.page.evaluate(VISIBLE_LINKS)[:TOP]]
+
+    def score(self, name: str, site: str, queries: list[Query]) -> Score:
+        """Type every query; count those with a right answer among the first result links."""
+        result = Score(name, site)
+        for query in queries:
+            links = self.search(query.text)
+            if any(link in query.answers for link in links):
+                result.passed += 1
+            else:
+                result.failures.append((query.text, links))
+        return result
+
+
+def open_search(context, url: str) -> SearchBox:
+    """Open url in a new page of context (which must carry TRACK_SEARCH) and ready its search box."""
+    page = context.new_page()
+    page.goto(url)
+    root = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+    return SearchBox(page, root)
