@@ -24,7 +24,7 @@ from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noq
 from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
-from macros.kb.search import KEYWORD_FIELD, keywords_by_place, search_settings  # noqa: E402
+from macros.kb.search import keywords_by_place, search_settings  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb  # noqa: E402
@@ -117,9 +117,7 @@ def on_page_context(context, page, config, nav):
         location = entry["location"]
         if not location.startswith(page.url) or (location != page.url and location[len(page.url)] != "#"):
             break  # the entries of this page come last, each at the page's address or one of its anchors
-        words = places.get((src, location[len(page.url) + 1:]))
-        if words:
-            entry[KEYWORD_FIELD] = words
+        entry.update(places.get((src, location[len(page.url) + 1:]), {}))
     return context
 
 

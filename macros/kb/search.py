@@ -32,9 +32,12 @@ STOP_WORDS = (
     "would yet you your"
 ).split()
 
-# How much a keyword counts, against a word of the section's title (1000) or of its text (1).
-KEYWORD_BOOST = 100.0
-KEYWORD_FIELD = "keywords"
+# How much a word counts in each field, against a word of the section's title (1000) or of its text (1).
+NAME_FIELD, NAME_BOOST = "names", 300.0
+KEYWORD_FIELD, KEYWORD_BOOST = "keywords", 60.0
+# A cause's page opens with the cause itself: its title's words ("patient", "diagnosis") would otherwise put
+# the page above the facet a reader looks for, and fold that facet under "more on this page".
+ENTRY_BOOST = {"cause": 1.0}
 # Kinds whose entries are not answers to a reader's question, but sources for them: found by their own words.
 UNEXPANDED = frozenset({"reference"})
 
@@ -58,7 +61,8 @@ SEPARATOR = "|".join((
 
 def search_settings() -> dict:
     """The search plugin's settings for the project: how text is cut into words, and the keywords field."""
-    return {"separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": {KEYWORD_FIELD: {"boost": KEYWORD_BOOST}}}
+    return {"separator": SEPARATOR, "pipeline": ["stopWordFilter"], "fields": {NAME_FIELD: {"boost": NAME_BOOST},
+                                                                     KEYWORD_FIELD: {"boost": KEYWORD_BOOST}}}
 
 
 _STOP = frozenset(STOP_WORDS)
@@ -81,15 +85,6 @@ def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
 
 
-def searchable_texts(entry: object) -> list[str]:
-    """The texts of an entry in which thesaurus terms are looked for: its label, summary and synonyms, and the
-    names and synonyms of the conditions and regions it concerns."""
-    texts = [label(entry), getattr(entry, "summary", "") or "", *getattr(entry, "synonyms", ())]
-    for item in linked_topics(entry):
-        texts += [item.name, *item.synonyms]
-    return texts
-
-
 def linked_topics(entry: object) -> list:
     """The conditions and regions an entry concerns (a facet's, a red flag's, an injection site's region)."""
     topics = [*getattr(entry, "conditions", ()), *getattr(entry, "regions", ())]
@@ -102,40 +97,56 @@ def group_words(group: SynonymGroup) -> tuple[str, ...]:
     return (*group.terms, *group.misspellings)
 
 
-def expansions(texts: Iterable[str], thesaurus: Iterable[SynonymGroup]) -> list[str]:
-    """The terms and misspellings of every thesaurus group one of whose terms occurs in texts."""
-    found = [words(text) for text in texts]
-    result = []
-    for group in thesaurus:
-        if any(_contains(text, words(term)) for term in group.terms for text in found):
-            result.extend(group_words(group))
-    return result
+def _matches(text: tuple[str, ...], group: SynonymGroup) -> list[tuple[str, ...]]:
+    return [term for term in (words(t) for t in group.terms) if _contains(text, term)]
 
 
-def keywords(entry: object, thesaurus: Iterable[SynonymGroup]) -> list[str]:
-    """An entry's keywords: its synonyms, its conditions' and regions' names and synonyms, and its thesaurus
-    expansions, each once (case ignored), in that order."""
-    candidates = [*getattr(entry, "synonyms", ())]
-    for item in linked_topics(entry):
-        candidates += [item.name, *item.synonyms]
-    if kind_of(entry).name not in UNEXPANDED:
-        candidates += expansions(searchable_texts(entry), thesaurus)
+def _unique(candidates: Iterable[str]) -> list[str]:
     unique: dict[str, str] = {}
     for word in candidates:
         unique.setdefault(word.lower(), word)
     return list(unique.values())
 
 
-def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], str]:
-    """The keywords of every published entry, by where its search document is: (page source, anchor or "")."""
-    places: dict[tuple[str, str], str] = {}
+def keywords(entry: object, thesaurus: Iterable[SynonymGroup]) -> tuple[list[str], list[str]]:
+    """An entry's search words beyond its text, as (names, keywords).
+
+    Names are the words for what the entry is: the thesaurus groups found in its title (its term, name or
+    question) when their terms make up at least half the title's words. Keywords are its synonyms, its conditions' and regions' names and
+    synonyms, and the groups found in the rest of its title and in its synonyms. Each word once, case ignored."""
+    title = words(label(entry))
+    synonyms = [words(s) for s in getattr(entry, "synonyms", ())]
+    names, related = [], []
+    if kind_of(entry).name not in UNEXPANDED:
+        in_title = [group for group in thesaurus if _matches(title, group)]
+        covered = {w for group in in_title for term in _matches(title, group) for w in term}
+        naming = 2 * sum(w in covered for w in title) >= len(title)
+        for group in thesaurus:
+            if group in in_title and naming:
+                names.extend(group_words(group))
+            elif group in in_title or any(_matches(s, group) for s in synonyms):
+                related.extend(group_words(group))
+    topics = [word for item in linked_topics(entry) for word in (item.name, *item.synonyms)]
+    names = _unique(names)
+    seen = {n.lower() for n in names}
+    return names, [w for w in _unique([*getattr(entry, "synonyms", ()), *topics, *related]) if w.lower() not in seen]
+
+
+def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], dict[str, str]]:
+    """What every published entry's search document gains ({field: words}, and its boost where ENTRY_BOOST
+    sets one), by where the document is: (page source, anchor or "")."""
+    places: dict[tuple[str, str], dict[str, str]] = {}
     for kind in KINDS:
         if not kind.addressed:
             continue
         for entry in getattr(kb, kind.attr):
             if not kind.is_published(entry):
                 continue
-            found = keywords(entry, kb.thesaurus)
-            if found:
-                places[source_of(entry)] = " ".join(found)
+            names, related = keywords(entry, kb.thesaurus)
+            fields: dict = {field: " ".join(found) for field, found in ((NAME_FIELD, names), (KEYWORD_FIELD, related))
+                            if found}
+            if kind.name in ENTRY_BOOST:
+                fields["boost"] = ENTRY_BOOST[kind.name]
+            if fields:
+                places[source_of(entry)] = fields
     return places
