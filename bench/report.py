@@ -127,6 +127,8 @@ def page_text(results: Results) -> str:
         "title: Benchmarks",
         "description: How fast the site builds and the knowledge base loads, relative to an empty Material"
         " site and to the site's static twin, and how both grow when the knowledge base is 10 and 100 times larger.",
+        "search:",
+        "  exclude: true",
         "---",
         "",
         "# Benchmarks",

@@ -111,20 +111,18 @@ def _unique(candidates: Iterable[str]) -> list[str]:
 def keywords(entry: object, thesaurus: Iterable[SynonymGroup]) -> tuple[list[str], list[str]]:
     """An entry's search words beyond its text, as (names, keywords).
 
-    Names are the words for what the entry is: the thesaurus groups found in its title (its term, name or
-    question) when their terms make up at least half the title's words. Keywords are its synonyms, its conditions' and regions' names and
+    Names are the words for what the entry is: the thesaurus groups whose terms make up at least a third of
+    the words of its title (its term, name or question). Keywords are its synonyms, its conditions' and regions' names and
     synonyms, and the groups found in the rest of its title and in its synonyms. Each word once, case ignored."""
     title = words(label(entry))
     synonyms = [words(s) for s in getattr(entry, "synonyms", ())]
     names, related = [], []
     if kind_of(entry).name not in UNEXPANDED:
-        in_title = [group for group in thesaurus if _matches(title, group)]
-        covered = {w for group in in_title for term in _matches(title, group) for w in term}
-        naming = 2 * sum(w in covered for w in title) >= len(title)
         for group in thesaurus:
-            if group in in_title and naming:
+            in_title = {w for term in _matches(title, group) for w in term}
+            if in_title and 3 * sum(w in in_title for w in title) >= len(title):
                 names.extend(group_words(group))
-            elif group in in_title or any(_matches(s, group) for s in synonyms):
+            elif in_title or any(_matches(s, group) for s in synonyms):
                 related.extend(group_words(group))
     topics = [word for item in linked_topics(entry) for word in (item.name, *item.synonyms)]
     names = _unique(names)
