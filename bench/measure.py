@@ -67,6 +67,7 @@ class Results:
     rebuild: Rebuild
     machine: dict[str, str]
     date: str
+    search: list = field(default_factory=list)  # bench.search.Score: each query set, online and offline
 
     def size(self, factor: int) -> Size:
         return next(s for s in self.sizes if s.factor == factor)

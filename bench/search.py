@@ -130,3 +130,44 @@ def open_search(context, url: str) -> SearchBox:
     page.goto(url)
     root = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
     return SearchBox(page, root)
+
+
+def measure(site_dir: Path, offline_dir: Path) -> list[Score]:
+    """Both query sets on the built site (served on 127.0.0.1) and on its offline copy (file://), in Chromium."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    scores = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(TRACK_SEARCH)
+            for site, url in (("online", f"http://127.0.0.1:{httpd.server_address[1]}/"),
+                              ("offline", (offline_dir / "index.html").as_uri())):
+                box = open_search(context, url)
+                scores += [box.score(name, site, load_queries(name)) for name in QUERY_SETS]
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return scores
+
+
+def _quiet_handler():
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+_QuietHandler = _quiet_handler()
