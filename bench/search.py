@@ -99,7 +99,10 @@ class SearchBox:
     def __init__(self, page, root: str) -> None:
         self.page, self.root = page, root
         self.box = page.locator("input.md-search__input")
-        self.box.click()
+        # Open the search dialog as its header button does (on a phone the box is hidden until then).
+        page.evaluate("() => { const toggle = document.getElementById('__search');"
+                      " toggle.checked = true; toggle.dispatchEvent(new Event('change')); }")
+        self.box.focus()
 
     def search(self, query: str) -> list[str]:
         """Type query as a user would, wait until its results are drawn, and return the first result links."""

@@ -111,7 +111,7 @@ def _unique(candidates: Iterable[str]) -> list[str]:
 def keywords(entry: object, thesaurus: Iterable[SynonymGroup]) -> tuple[list[str], list[str]]:
     """An entry's search words beyond its text, as (names, keywords).
 
-    Names are the words for what the entry is: the thesaurus groups whose terms make up at least a third of
+    Names are the words for what the entry is: the thesaurus groups whose terms make up more than a third of
     the words of its title (its term, name or question). Keywords are its synonyms, its conditions' and regions' names and
     synonyms, and the groups found in the rest of its title and in its synonyms. Each word once, case ignored."""
     title = words(label(entry))
@@ -120,7 +120,7 @@ def keywords(entry: object, thesaurus: Iterable[SynonymGroup]) -> tuple[list[str
     if kind_of(entry).name not in UNEXPANDED:
         for group in thesaurus:
             in_title = {w for term in _matches(title, group) for w in term}
-            if in_title and 3 * sum(w in in_title for w in title) >= len(title):
+            if in_title and 3 * sum(w in in_title for w in title) > len(title):
                 names.extend(group_words(group))
             elif in_title or any(_matches(s, group) for s in synonyms):
                 related.extend(group_words(group))
