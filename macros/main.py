@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .kb.kinds import KINDS_BY_NAME
+from .kb.model import JOINTS
 from .kb.render import Renderer
 from .site import current_kb
 
@@ -70,4 +71,5 @@ def define_env(env) -> None:
     def checklist() -> str:
         """The interactive, printable checklist."""
         flags = sorted(kb.red_flags, key=lambda flag: flag.urgency_rank)
-        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags)
+        address = getattr(env.page, "canonical_url", None) or ""
+        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags, joints=JOINTS, address=address)

@@ -1,6 +1,7 @@
 """Jinja partials that draw KB entries as Markdown for a page. Python passes data; templates draw."""
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from pathlib import Path
@@ -41,6 +42,7 @@ class Renderer:
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
                                 urgency_marks=URGENCY_MARKS)
         self.env.filters["label"] = label
+        self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text
         self.env.filters["short_cite"] = short_cite
         self.env.globals["search_terms"] = search_terms
@@ -72,6 +74,12 @@ class Renderer:
     def render_css(self, template: str, **context: object) -> str:
         """Render a stylesheet template: values go in only through the css_string filter."""
         return self.css_env.get_template(template).render(**context)
+
+
+def fingerprint(text: str) -> str:
+    """A short fingerprint of a checklist question: a saved mark carries it, so a mark made against
+    other wording is dropped instead of silently changing meaning."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
 def css_string(text: str) -> str:
