@@ -233,7 +233,23 @@
 
   // --- what the page shows ------------------------------------------------------------------------
 
+  // A facet's next steps are on the page once, in its first item: the facet's other items borrow them
+  // when marked likely (a lean page on a phone).
+  Checklist.prototype.steps = function (el) {
+    return el.querySelector("[data-kb-next]") ||
+      this.root.querySelector('[data-kb-facet="' + el.getAttribute("data-kb-facet") + '"] [data-kb-next]');
+  };
+
+  Checklist.prototype.lendSteps = function () {
+    this.items.forEach(function (el) {
+      if (this.state(el) !== "likely" || el.querySelector("[data-kb-next]")) return;
+      var steps = this.steps(el);
+      if (steps) el.querySelector(".kb-why").after(steps.cloneNode(true));
+    }, this);
+  };
+
   Checklist.prototype.refresh = function () {
+    this.lendSteps();
     this.applySite();
     this.showFlags();
     this.updateProgress();
@@ -348,7 +364,7 @@
         return;
       }
       lines.push("Likely: " + el.getAttribute("data-kb-label") + " (" + el.getAttribute("data-kb-cause") + "). Next steps:");
-      el.querySelectorAll("[data-kb-next] li").forEach(function (li) { lines.push("  - " + plain(li)); });
+      self.steps(el).querySelectorAll("li").forEach(function (li) { lines.push("  - " + plain(li)); });
     });
     if (!likely.length) lines.push("Likely: none marked");
     if (unlikely.length) {

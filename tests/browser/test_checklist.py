@@ -162,10 +162,12 @@ def test_progress_counts_update_per_cause_and_overall(page, server, kb, items):
 
 def test_the_red_flags_come_before_every_cause_most_urgent_first(page, server, kb):
     open_checklist(page, server)
-    order = page.evaluate("""() => [...document.querySelectorAll('[data-kb-flag], [data-kb-group], [data-kb-fields]')]
-        .map(e => e.hasAttribute('data-kb-flag') ? 'flag' : e.hasAttribute('data-kb-fields') ? 'fields' : 'cause')""")
+    order = page.evaluate("""() => [...document.querySelectorAll('[data-kb-flag], [data-kb-group], [data-kb-field]')]
+        .map(e => e.hasAttribute('data-kb-flag') ? 'flag' : e.hasAttribute('data-kb-field') ? e.getAttribute('data-kb-field')
+             : 'cause')""")
     n = len(kb.red_flags)
-    assert order[1: n + 1] == ["flag"] * n and "flag" not in order[n + 1:]
+    # Only the site (which decides the red flags shown) and the side come before the red flags.
+    assert order[:2] == ["site", "side"] and order[2: n + 2] == ["flag"] * n and "flag" not in order[n + 2:]
     shown = page.evaluate("() => [...document.querySelectorAll('[data-kb-flag]')].map(e => e.getAttribute('data-kb-flag'))")
     ranks = {f.id: f.urgency_rank for f in kb.red_flags}
     assert [ranks[i] for i in shown] == sorted(ranks[i] for i in shown)

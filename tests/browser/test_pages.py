@@ -52,7 +52,7 @@ def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, kb,
     page.goto(server + "checklist/")
     page.wait_for_selector("[data-kb-ready]")
     page.locator('[data-kb-field="site"]').select_option("knee")
-    first, second = kb.checklist_causes[0].checks[:2]
+    first, second = [c for c in kb.checklist_causes[0].checks if not c.joints or "knee" in c.joints][:2]
     page.locator(f'#{first.id} input[value="unlikely"]').check()
     page.locator(f'#{second.id} input[value="likely"]').check()
     for flag in kb.red_flags[:3]:
