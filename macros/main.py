@@ -29,7 +29,8 @@ def page_source(page) -> str:
 def define_env(env) -> None:
     """Register the KB and the page macros with mkdocs-macros."""
     kb = current_kb()
-    renderer = Renderer(kb)
+    # Entries link "Report a problem" to the configured repository, with their published address.
+    renderer = Renderer(kb, env.conf.get("site_url") or "", env.conf.get("extra", {}).get("repository", ""))
     env.variables["kb"] = KbView(kb)
 
     def draw(template: str, **context: object) -> str:
