@@ -57,7 +57,7 @@ def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
 def print_footer_css(kb: KnowledgeBase, site_url: str, renderer: Renderer | None = None) -> str:
     """Printed pages carry the site address, the KB version and page numbers in their bottom margin."""
     renderer = renderer or Renderer(kb)
-    text = f"{site_url} · KB version {kb.meta.version} · Educational aid, not medical advice"
+    text = " · ".join(filter(None, [site_url, f"KB version {kb.meta.version}", "Educational aid, not medical advice"]))
     return renderer.render_css("print-footer.css.j2", footer=text)
 
 
