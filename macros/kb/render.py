@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from .kinds import label
 from .markup import CITATION
 from .model import Cause, KnowledgeBase, Reference
+from .publish import report_url
 from .urls import link_from
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -31,9 +32,12 @@ URGENCY_MARKS = {"emergency": "\u25b2\u25b2", "same-day": "\u25b2", "urgent": "\
 
 
 class Renderer:
-    """Renders the partials in macros/templates for one KB."""
+    """Renders the partials in macros/templates for one KB.
 
-    def __init__(self, kb: KnowledgeBase):
+    site_url is the published address and repository where readers report problems: with a repository,
+    every addressed entry gets its "Report a problem with this entry" link."""
+
+    def __init__(self, kb: KnowledgeBase, site_url: str = "", repository: str = ""):
         self.kb = kb
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -47,6 +51,7 @@ class Renderer:
         self.env.filters["short_cite"] = short_cite
         self.env.globals["search_terms"] = search_terms
         self.env.globals["citation_numbers"] = citation_numbers
+        self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
         references = {ref.id: ref for ref in kb.references}
 
         @jinja2.pass_context
