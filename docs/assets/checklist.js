@@ -131,7 +131,6 @@
       forget(1);
       none.note = "Answers saved by an earlier version of this checklist were not carried over: its questions " +
         "were worded differently. Please answer again.";
-      if (raw === null) return none;
     }
     if (raw === null) return none;
     var data;

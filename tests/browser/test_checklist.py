@@ -70,6 +70,15 @@ def put(page, key, value):
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, value])
 
 
+def resave(page, change):
+    """Edit the one saved checklist as another visit or version might have left it, then reload."""
+    (key, value), = stored(page)
+    data = json.loads(value)
+    change(data)
+    put(page, key, json.dumps(data))
+    reload(page)
+
+
 def fill_fields(page, fields: dict[str, str]):
     for name, value in fields.items():
         field = page.locator(f'[data-kb-field="{name}"]')
@@ -250,11 +259,7 @@ def test_the_fields_and_the_site_are_saved_with_the_answers(page, server, scenar
 def test_saved_fields_out_of_range_are_dropped(page, server, fields):
     open_checklist(page, server)
     fill_fields(page, {"side": "left"})
-    (key, value), = stored(page)
-    data = json.loads(value)
-    data["fields"].update(fields)
-    put(page, key, json.dumps(data))
-    reload(page)
+    resave(page, lambda data: data["fields"].update(fields))
     for name in fields:
         assert page.locator(f'[data-kb-field="{name}"]').input_value() == ""
     assert page.locator('[data-kb-field="side"]').input_value() == "left"
@@ -317,11 +322,8 @@ def test_an_item_reworded_since_it_was_answered_loses_its_answer_and_is_flagged(
     open_checklist(page, server)
     mark(page, items.a, "likely")
     mark(page, items.b, "unlikely")
-    (key, value), = stored(page)
-    data = json.loads(value)
-    data["answers"][items.a][1] = "0123456789ab"  # the fingerprint of a question worded otherwise
-    put(page, key, json.dumps(data))
-    reload(page)
+    # The fingerprint of a question worded otherwise.
+    resave(page, lambda data: data["answers"][items.a].__setitem__(1, "0123456789ab"))
     assert state_of(page, items.a) == "open"
     assert state_of(page, items.b) == "unlikely"
     note = page.locator(f"#{items.a} .kb-changed-note")
@@ -362,13 +364,13 @@ def test_saved_ids_that_no_longer_exist_and_unknown_answers_are_ignored(page, se
     open_checklist(page, server)
     mark(page, items.a, "unlikely")
     mark(page, items.b, "unlikely")
-    (key, value), = stored(page)
-    data = json.loads(value)
-    fp = data["answers"][items.a][1]
-    data["answers"] = {items.a: ["likely", fp], "a-check-removed-long-ago": ["likely", fp],
-                       items.b: ["suspected", data["answers"][items.b][1]], "constructor": ["likely", fp]}
-    put(page, key, json.dumps(data))
-    reload(page)
+
+    def unknown_ids_and_answers(data):
+        fp = data["answers"][items.a][1]
+        data["answers"] = {items.a: ["likely", fp], "a-check-removed-long-ago": ["likely", fp],
+                           items.b: ["suspected", data["answers"][items.b][1]], "constructor": ["likely", fp]}
+
+    resave(page, unknown_ids_and_answers)
     assert state_of(page, items.a) == "likely"
     assert state_of(page, items.b) == "open"
     assert page.locator("[data-kb-notice]").is_hidden()
@@ -389,14 +391,14 @@ def test_answers_older_than_12_hours_are_cleared_on_load_with_a_notice(page, ser
     open_checklist(page, server)
     mark(page, items.a, "likely")
     fill_fields(page, scenario["fields"])
-    (key, value), = stored(page)
-    data = json.loads(value)
-    if age_hours is None:
-        del data["saved"]
-    else:
-        data["saved"] -= age_hours * 3600 * 1000
-    put(page, key, json.dumps(data))
-    reload(page)
+
+    def age(data):
+        if age_hours is None:
+            del data["saved"]
+        else:
+            data["saved"] -= age_hours * 3600 * 1000
+
+    resave(page, age)
     assert state_of(page, items.a) == "open"
     assert page.locator('[data-kb-field="site"]').input_value() == ""
     assert "more than 12 hours ago were cleared" in page.locator("[data-kb-notice]").inner_text()
@@ -406,11 +408,7 @@ def test_answers_older_than_12_hours_are_cleared_on_load_with_a_notice(page, ser
 def test_answers_younger_than_12_hours_stay(page, server, items):
     open_checklist(page, server)
     mark(page, items.a, "likely")
-    (key, value), = stored(page)
-    data = json.loads(value)
-    data["saved"] -= 11 * 3600 * 1000
-    put(page, key, json.dumps(data))
-    reload(page)
+    resave(page, lambda data: data.__setitem__("saved", data["saved"] - 11 * 3600 * 1000))
     assert state_of(page, items.a) == "likely"
 
 
