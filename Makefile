@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-fast bench clean offline html-checker addresses references build-zensical new-cause new-facet stale lint
+.PHONY: help setup lock deploy browser check build serve test test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,10 +70,13 @@ serve: build ## build, then serve on http://127.0.0.1:8000 with live reload (kb/
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 offline: check ## build the offline copy (works from file://, search included) and zip it into dist/
-	$(BIN)/mkdocs build --strict --config-file mkdocs.offline.yml --site-dir $(OFFLINE_SITE)
+	SITE_URL="$(SITE_URL)" $(BIN)/mkdocs build --strict --config-file mkdocs.offline.yml --site-dir $(OFFLINE_SITE)
 	@mkdir -p $(DIST)
 	$(BIN)/python -c "import shutil, sys; print(shutil.make_archive(sys.argv[1], 'zip', sys.argv[2]))" \
 	  "$(DIST)/cortisone-kb-offline-$$($(BIN)/python -c 'from macros.kb import load_kb; print(load_kb().meta.version)')" $(OFFLINE_SITE)
+
+release: check ## freeze this version (kb.json, its schema, the offline zip) into releases/<version>/; never overwrites one
+	$(BIN)/python -m macros.release
 
 test: $(STAMP) browser html-checker ## run every test: data, error, built-site and real-browser tests
 	$(BIN)/python -m pytest

@@ -23,11 +23,12 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
 from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
+from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
 from macros.kb.search import keywords_by_place, search_settings  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
-from macros.site import current_kb  # noqa: E402
+from macros.site import current_kb, is_offline, site_releases  # noqa: E402
 
 CAUSES_SECTION = "Causes"
 SEARCH_PLUGIN = "material/search"
@@ -60,13 +61,21 @@ def on_config(config):
 
 @event_priority(100)  # before other plugins (redirects, search) look at the files
 def on_files(files, config):
-    """Add the files the core generates from the KB; none may replace a file the site already has."""
+    """Add the files the core generates from the KB, and the frozen releases under v/; none may replace a file
+    the site already has."""
     kb = current_kb()
     for src, content in generated_files(kb, config.site_url or "", config.extra.get("repository", "")).items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src}: the KB would generate this file, which already exists: "
                               "rename the page, or the KB entry whose id it is named by")
         files.append(File.generated(config, src, content=content))
+    for src, content in published_files(site_releases(config, kb), config.site_url or "").items():
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(f"docs/{src}: a frozen release is published at this address: move the file")
+        if isinstance(content, Path):  # copied byte for byte
+            files.append(File.generated(config, src, abs_src_path=str(content)))
+        else:
+            files.append(File.generated(config, src, content=content))
     return files
 
 
@@ -124,7 +133,7 @@ def on_page_context(context, page, config, nav):
 @event_priority(-100)  # after every other plugin has changed the page
 def on_post_page(output, page, config):
     """Check the finished page, then give it its Content-Security-Policy."""
-    output, problems = finish_page(output, offline=any(name.endswith("offline") for name in config.plugins))
+    output, problems = finish_page(output, offline=is_offline(config))
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the built page {p}" for p in problems))
     return output

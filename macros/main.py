@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from .kb.kinds import KINDS_BY_NAME
+from .kb.model import JOINTS
+from .kb.releases import LATEST_OFFLINE, offline_name
 from .kb.render import Renderer
-from .site import current_kb
+from .site import current_kb, is_offline, site_releases
 
 
 class KbView:
@@ -29,8 +31,12 @@ def page_source(page) -> str:
 def define_env(env) -> None:
     """Register the KB and the page macros with mkdocs-macros."""
     kb = current_kb()
-    renderer = Renderer(kb)
+    # Entries link "Report a problem" to the configured repository, with their published address.
+    renderer = Renderer(kb, env.conf.get("site_url") or "", env.conf.get("extra", {}).get("repository", ""))
     env.variables["kb"] = KbView(kb)
+    # The frozen releases this build publishes under v/, newest first (none in the offline copy).
+    released = [release.version for release in reversed(site_releases(env.conf, kb))]
+    site_url = env.conf.get("site_url") or ""
 
     def draw(template: str, **context: object) -> str:
         return renderer.render(template, page_source(env.page), **context)
@@ -64,10 +70,22 @@ def define_env(env) -> None:
     @env.macro
     def changelog() -> str:
         """The KB's content changelog, newest first."""
-        return draw("changelog.md.j2", changes=kb.meta.changelog)
+        return draw("changelog.md.j2", changes=kb.meta.changelog, released=released, offline_name=offline_name)
+
+    @env.macro
+    def downloads() -> str:
+        """This version's frozen downloads and the newest release's, or why there are none (training page)."""
+        return draw("downloads.md.j2", version=kb.meta.version, released=released, offline=is_offline(env.conf),
+                    offline_name=offline_name, latest_offline=LATEST_OFFLINE)
+
+    @env.macro
+    def citation() -> str:
+        """The suggested citation: the version and, once it is released, its frozen address."""
+        return draw("citation.md.j2", version=kb.meta.version, released=released, site_url=site_url).strip()
 
     @env.macro
     def checklist() -> str:
         """The interactive, printable checklist."""
         flags = sorted(kb.red_flags, key=lambda flag: flag.urgency_rank)
-        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags)
+        address = getattr(env.page, "canonical_url", None) or ""
+        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags, joints=JOINTS, address=address)

@@ -9,6 +9,8 @@ except ImportError:  # another engine (Zensical) reports the error its own way
     EngineError = RuntimeError
 
 from .kb import KB_DIR, KbError, KnowledgeBase, load_kb
+from .kb.publish import is_published_address
+from .kb.releases import RELEASES_DIR, Release, currency_problems, read_releases
 
 _cache: dict[str, tuple[tuple, KnowledgeBase]] = {}
 
@@ -31,3 +33,25 @@ def current_kb(kb_dir: Path = KB_DIR) -> KnowledgeBase:
         raise EngineError(f"the knowledge base has {len(exc.problems)} problem(s):\n{exc}") from None
     _cache[key] = (fingerprint, kb)
     return kb
+
+
+def is_offline(config) -> bool:
+    """True for the offline copy's build (mkdocs.offline.yml): it carries no releases."""
+    return any(name.endswith("offline") for name in config["plugins"])
+
+
+def site_releases(config, kb: KnowledgeBase, root: Path = RELEASES_DIR) -> list[Release]:
+    """The frozen releases this build publishes (none in the offline copy), after checking that none changed.
+
+    A build for a real address also refuses a KB whose released version's content changed, or whose version
+    is not released once a first release exists: what is published can always be cited and retrieved."""
+    if is_offline(config):
+        return []
+    try:
+        releases = read_releases(root)
+        problems = currency_problems(kb, releases, KB_DIR / "meta.yaml") if is_published_address(config["site_url"]) else []
+    except KbError as exc:
+        raise EngineError(f"the releases have {len(exc.problems)} problem(s):\n{exc}") from None
+    if problems:
+        raise EngineError("\n".join(str(p) for p in problems))
+    return releases

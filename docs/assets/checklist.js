@@ -1,138 +1,307 @@
-/* cortisone-kb checklist: saves marks in this browser only, counts progress, builds a summary.
-   The page works without this file (plain form controls); nothing here talks to a network. */
+/* cortisone-kb checklist: keeps answers in this browser only (12 hours at most), filters items by the
+   chosen site, counts progress and builds a plain-text summary for a clinical note. It records and
+   repeats what the clinician marked; it never scores or concludes. The page works without this file
+   (plain form controls), and nothing here talks to a network. */
 (function () {
   "use strict";
 
-  var STORAGE_VERSION = 1;
-  var STATES = ["ruled-out", "suspected"];
+  var STORAGE_VERSION = 2;
+  var STATES = ["unlikely", "likely", "na"];
   var FLAG_STATES = ["absent", "present"];
   // On a shared computer the next clinician must not open the last patient's checklist.
   var EXPIRY_MS = 12 * 60 * 60 * 1000;
   var UNDO_MS = 10 * 1000;
+  var WIDTH = 100;  // characters per summary line: it must fit a clinical note
 
-  function storageKey() {
-    // One key per site copy, so two sites on one origin never share marks.
+  function storageKey(version) {
+    // One key per site copy, so two sites on one origin never share answers.
     var base = location.pathname.replace(/checklist\/(index\.html)?$|checklist\.html$/, "");
-    return "cortisone-kb:" + base + ":checklist:v" + STORAGE_VERSION;
+    return "cortisone-kb:" + base + ":checklist:v" + version;
   }
 
-  function keep(saved, known, states) {
-    var kept = Object.create(null);  // no prototype: an id such as "constructor" is just a key
-    if (!saved || typeof saved !== "object" || Array.isArray(saved)) return kept;
-    Object.keys(saved).forEach(function (id) {
-      // Ids that no longer exist, and unknown states, are ignored.
-      if (known[id] && states.indexOf(saved[id]) !== -1) kept[id] = saved[id];
-    });
-    return kept;
+  function forget(version) {
+    try { localStorage.removeItem(storageKey(version)); } catch (e) { /* storage unavailable */ }
   }
 
-  function readSaved(known, knownFlags) {
-    var raw, none = { marks: Object.create(null), flags: Object.create(null), note: "", saved: null };
-    try { raw = localStorage.getItem(storageKey()); } catch (e) { return none; }
-    if (raw === null) return none;
-    try {
-      var data = JSON.parse(raw);
-      if (!data || data.version !== STORAGE_VERSION || typeof data.marks !== "object" || data.marks === null || Array.isArray(data.marks)) {
-        throw new Error("foreign");
-      }
-      if (typeof data.saved !== "number" || !(Date.now() - data.saved < EXPIRY_MS) || data.saved > Date.now() + 60000) {
-        try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
-        none.note = "Marks saved more than 12 hours ago were cleared, so that the checklist starts empty for the next patient.";
-        return none;
-      }
-      return { marks: keep(data.marks, known, STATES), flags: keep(data.flags, knownFlags, FLAG_STATES), note: "",
-               saved: data.saved };
-    } catch (e) {
-      try { localStorage.removeItem(storageKey()); } catch (ignored) { /* storage unavailable */ }
-      return { marks: Object.create(null), flags: Object.create(null), saved: null,
-               note: "Saved checklist data in this browser was unreadable and has been discarded." };
-    }
-  }
+  function map() { return Object.create(null); }  // no prototype: an id such as "constructor" is just a key
 
-  function save(marks, flags) {
-    var now = Date.now();
-    try {
-      localStorage.setItem(storageKey(), JSON.stringify({ version: STORAGE_VERSION, saved: now, marks: marks, flags: flags }));
-      return now;
-    } catch (e) {
-      return null;
-    }
-  }
-
-  function when(time) {
-    var saved = new Date(time), today = new Date();
-    var clock = String(saved.getHours()).padStart(2, "0") + ":" + String(saved.getMinutes()).padStart(2, "0");
-    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-    if (saved.toDateString() === today.toDateString()) return clock + " today";
-    if (saved.toDateString() === yesterday.toDateString()) return clock + " yesterday";
-    return clock + " on " + saved.toISOString().slice(0, 10);
-  }
+  function isMap(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
 
   function plain(node) {
     return (node ? node.textContent : "").replace(/\s+/g, " ").trim();
   }
 
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function isoDate(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
+
+  function when(time) {
+    var saved = new Date(time), today = new Date();
+    var clock = pad(saved.getHours()) + ":" + pad(saved.getMinutes());
+    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+    if (saved.toDateString() === today.toDateString()) return clock + " today";
+    if (saved.toDateString() === yesterday.toDateString()) return clock + " yesterday";
+    return clock + " on " + isoDate(saved);
+  }
+
+  // Lines of at most WIDTH characters: "Prefix: a; b; c", continued with an indent.
+  function wrap(prefix, parts) {
+    var lines = [], line = prefix;
+    parts.forEach(function (part, i) {
+      var piece = part + (i < parts.length - 1 ? ";" : "");
+      var next = line === prefix ? line + piece : line + " " + piece;
+      if (next.length > WIDTH && line.trim() !== prefix.trim()) {
+        lines.push(line);
+        line = "  " + piece;
+      } else {
+        line = next;
+      }
+    });
+    lines.push(line);
+    return lines;
+  }
+
   function Checklist(root) {
+    var self = this;
     this.root = root;
     this.items = Array.prototype.slice.call(root.querySelectorAll("[data-kb-item]"));
-    this.known = Object.create(null);
-    var self = this;
-    this.items.forEach(function (item) { self.known[item.getAttribute("data-kb-item")] = item; });
     this.flags = Array.prototype.slice.call(root.querySelectorAll("[data-kb-flag]"));
-    this.knownFlags = Object.create(null);
-    this.flags.forEach(function (flag) { self.knownFlags[flag.getAttribute("data-kb-flag")] = flag; });
+    this.byId = { item: map(), flag: map() };
+    this.items.forEach(function (el) { self.byId.item[el.getAttribute("data-kb-item")] = el; });
+    this.flags.forEach(function (el) { self.byId.flag[el.getAttribute("data-kb-flag")] = el; });
+    this.fields = Array.prototype.slice.call(root.querySelectorAll("[data-kb-field]"));
     this.flagAlert = root.querySelector("[data-kb-flag-alert]");
     this.notice = root.querySelector("[data-kb-notice]");
     this.summaryBox = root.querySelector("[data-kb-summary-box]");
     this.summary = root.querySelector("[data-kb-summary]");
+    this.tools = root.querySelector("[data-kb-tools]");
+    this.bar = root.querySelector("[data-kb-bottom-bar]");
   }
 
-  Checklist.prototype.marks = function () {
-    var marks = Object.create(null);  // no prototype: an item id such as "constructor" is just a key
-    this.items.forEach(function (item) {
-      var checked = item.querySelector("input[type=radio]:checked");
-      if (checked && STATES.indexOf(checked.value) !== -1) marks[item.getAttribute("data-kb-item")] = checked.value;
-    });
-    return marks;
+  Checklist.prototype.idOf = function (el) {
+    return el.getAttribute(el.hasAttribute("data-kb-item") ? "data-kb-item" : "data-kb-flag");
   };
 
-  Checklist.prototype.flagMarks = function () {
-    var flags = Object.create(null);
-    this.flags.forEach(function (flag) {
-      var checked = flag.querySelector("input[type=radio]:checked");
-      if (checked && FLAG_STATES.indexOf(checked.value) !== -1) flags[flag.getAttribute("data-kb-flag")] = checked.value;
-    });
-    return flags;
+  Checklist.prototype.state = function (el) {
+    var checked = el.querySelector("input[type=radio]:checked");
+    return checked && checked.value !== "open" ? checked.value : "";
   };
 
-  Checklist.prototype.applyFlags = function (flags) {
-    this.flags.forEach(function (flag) {
-      var state = flags[flag.getAttribute("data-kb-flag")] || "open";
-      var input = flag.querySelector('input[type=radio][value="' + state + '"]');
-      if (input) input.checked = true;
+  Checklist.prototype.setState = function (el, state) {
+    var input = el.querySelector('input[type=radio][value="' + (state || "open") + '"]');
+    if (input) input.checked = true;
+  };
+
+  // The answers as saved: each carries its question's fingerprint.
+  Checklist.prototype.answers = function (els) {
+    var out = map(), self = this;
+    els.forEach(function (el) {
+      var state = self.state(el);
+      if (state) out[self.idOf(el)] = [state, el.getAttribute("data-kb-fp")];
+    });
+    return out;
+  };
+
+  Checklist.prototype.fieldValues = function () {
+    var out = map();
+    this.fields.forEach(function (field) {
+      if (field.value !== "" && this.validField(field, field.value)) out[field.getAttribute("data-kb-field")] = field.value;
+    }, this);
+    return out;
+  };
+
+  Checklist.prototype.validField = function (field, value) {
+    if (typeof value !== "string") return false;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (option) { return option.value === value; });
+    }
+    var number = Number(value);
+    return value.trim() !== "" && isFinite(number) && number >= Number(field.min) && number <= Number(field.max);
+  };
+
+  // Saved answers, dropping any whose question has been reworded since (returned as `changed`).
+  Checklist.prototype.read = function () {
+    var none = { fields: map(), answers: map(), flags: map(), changed: [], saved: null, note: "" };
+    var raw, old;
+    try {
+      raw = localStorage.getItem(storageKey(STORAGE_VERSION));
+      old = localStorage.getItem(storageKey(1));
+    } catch (e) { return none; }
+    if (old !== null) {
+      forget(1);
+      none.note = "Answers saved by an earlier version of this checklist were not carried over: its questions " +
+        "were worded differently. Please answer again.";
+    }
+    if (raw === null) return none;
+    var data;
+    try { data = JSON.parse(raw); } catch (e) { data = null; }
+    if (!isMap(data) || data.version !== STORAGE_VERSION || !isMap(data.answers) || !isMap(data.flags) || !isMap(data.fields)) {
+      forget(STORAGE_VERSION);
+      none.note = "Saved checklist data in this browser was unreadable and has been discarded.";
+      return none;
+    }
+    if (typeof data.saved !== "number" || !(Date.now() - data.saved < EXPIRY_MS) || data.saved > Date.now() + 60000) {
+      forget(STORAGE_VERSION);
+      none.note = "Answers saved more than 12 hours ago were cleared, so that the checklist starts empty for the next patient.";
+      return none;
+    }
+    var out = { fields: map(), answers: map(), flags: map(), changed: [], saved: data.saved, note: none.note };
+    var self = this;
+    [["answers", this.byId.item, STATES], ["flags", this.byId.flag, FLAG_STATES]].forEach(function (kind) {
+      var saved = data[kind[0]], known = kind[1], states = kind[2];
+      Object.keys(saved).forEach(function (id) {
+        var mark = saved[id];
+        // Ids that no longer exist, and ill-formed or unknown answers, are ignored.
+        if (!known[id] || !Array.isArray(mark) || states.indexOf(mark[0]) === -1) return;
+        if (mark[1] === known[id].getAttribute("data-kb-fp")) out[kind[0]][id] = mark[0];
+        else out.changed.push(known[id]);
+      });
+    });
+    this.fields.forEach(function (field) {
+      var name = field.getAttribute("data-kb-field"), value = data.fields[name];
+      if (self.validField(field, value)) out.fields[name] = value;
+    });
+    return out;
+  };
+
+  Checklist.prototype.write = function () {
+    var now = Date.now();
+    try {
+      localStorage.setItem(storageKey(STORAGE_VERSION), JSON.stringify({
+        version: STORAGE_VERSION, saved: now, fields: this.fieldValues(),
+        answers: this.answers(this.items), flags: this.answers(this.flags)
+      }));
+      return now;
+    } catch (e) {
+      return null;
+    }
+  };
+
+  Checklist.prototype.load = function (saved) {
+    var self = this;
+    this.items.forEach(function (el) { self.setState(el, saved.answers[self.idOf(el)]); });
+    this.flags.forEach(function (el) { self.setState(el, saved.flags[self.idOf(el)]); });
+    this.fields.forEach(function (field) { field.value = saved.fields[field.getAttribute("data-kb-field")] || ""; });
+    this.root.querySelectorAll(".kb-changed").forEach(function (el) { self.unflag(el); });
+    saved.changed.forEach(function (el) {
+      el.classList.add("kb-changed");
+      var note = document.createElement("p");
+      note.className = "kb-changed-note";
+      note.textContent = "Changed since you answered it: its wording is new, so your answer was removed. Please answer again.";
+      el.querySelector(".kb-marks").after(note);
+    });
+    this.refresh();
+    this.showSaved(saved.saved);
+  };
+
+  Checklist.prototype.unflag = function (el) {
+    el.classList.remove("kb-changed");
+    var note = el.querySelector(".kb-changed-note");
+    if (note) note.remove();
+  };
+
+  // --- the site filter ---------------------------------------------------------------------------
+
+  Checklist.prototype.site = function () {
+    var field = this.root.querySelector('[data-kb-field="site"]');
+    return field ? field.value : "";
+  };
+
+  Checklist.prototype.siteName = function () {
+    var field = this.root.querySelector('[data-kb-field="site"]');
+    return field && field.value ? plain(field.options[field.selectedIndex]) : "";
+  };
+
+  // True when the chosen site is a joint this entry does not concern.
+  Checklist.prototype.offSite = function (el) {
+    var site = this.site(), joints = (el.getAttribute("data-kb-joints") || "").split(" ").filter(Boolean);
+    return !!site && site !== "other" && joints.length > 0 && joints.indexOf(site) === -1;
+  };
+
+  Checklist.prototype.applySite = function () {
+    var self = this, name = this.siteName().toLowerCase();
+    this.items.concat(this.flags).forEach(function (el) {
+      if (self.offSite(el)) el.setAttribute("data-kb-off-site", "Not applicable: does not concern the " + name);
+      else el.removeAttribute("data-kb-off-site");
     });
   };
 
-  Checklist.prototype.presentFlags = function () {
-    var flags = this.flagMarks();
-    return this.flags.filter(function (flag) { return flags[flag.getAttribute("data-kb-flag")] === "present"; });
+  Checklist.prototype.onSite = function (els) {
+    return els.filter(function (el) { return !this.offSite(el); }, this);
+  };
+
+  // --- what the page shows ------------------------------------------------------------------------
+
+  // A facet's next steps are on the page once, in its first item: the facet's other items borrow them
+  // when marked likely (a lean page on a phone).
+  Checklist.prototype.steps = function (el) {
+    return el.querySelector("[data-kb-next]") ||
+      this.root.querySelector('[data-kb-facet="' + el.getAttribute("data-kb-facet") + '"] [data-kb-next]');
+  };
+
+  Checklist.prototype.lendSteps = function () {
+    this.items.forEach(function (el) {
+      if (this.state(el) !== "likely" || el.querySelector("[data-kb-next]")) return;
+      var steps = this.steps(el);
+      if (steps) el.querySelector(".kb-why").after(steps.cloneNode(true));
+    }, this);
+  };
+
+  Checklist.prototype.refresh = function () {
+    this.lendSteps();
+    this.applySite();
+    this.showFlags();
+    this.updateProgress();
+    this.showPrintValues();
   };
 
   Checklist.prototype.showFlags = function () {
     if (!this.flagAlert) return;
-    var present = this.presentFlags();
+    var present = this.present();
     this.flagAlert.textContent = present.length ? "Red flag present: " + present.map(function (flag) {
       return plain(flag.querySelector(".kb-flag-title")) + " (" + flag.getAttribute("data-kb-urgency") + ")";
     }).join("; ") + ". Act on it before anything else: see its action below." : "";
     this.flagAlert.hidden = !present.length;
   };
 
-  Checklist.prototype.apply = function (marks) {
+  Checklist.prototype.present = function () {
+    return this.onSite(this.flags).filter(function (el) { return this.state(el) === "present"; }, this);
+  };
+
+  Checklist.prototype.updateProgress = function () {
+    var self = this, groups = map(), done = 0, items = this.onSite(this.items);
     this.items.forEach(function (item) {
-      var state = marks[item.getAttribute("data-kb-item")] || "open";
-      var input = item.querySelector('input[type=radio][value="' + state + '"]');
-      if (input) input.checked = true;
+      var heading = item.closest("ol").previousElementSibling;
+      var id = heading && heading.getAttribute("data-kb-progress-for");
+      if (!id) return;
+      var g = groups[id] = groups[id] || { total: 0, done: 0, likely: 0, off: 0 };
+      if (self.offSite(item)) { g.off += 1; return; }
+      var state = self.state(item);
+      g.total += 1;
+      g.done += state ? 1 : 0;
+      g.likely += state === "likely" ? 1 : 0;
     });
+    items.forEach(function (item) { done += self.state(item) ? 1 : 0; });
+    Object.keys(groups).forEach(function (id) {
+      var g = groups[id], el = this.root.querySelector('[data-kb-progress-for="' + id + '"]');
+      el.textContent = g.done + " of " + g.total + " answered" + (g.likely ? " · " + g.likely + " likely" : "") +
+        (g.off ? " · " + g.off + " not applicable to this site (hidden)" : "");
+    }, this);
+    var text = done + " of " + items.length;
+    var overall = this.root.querySelector("[data-kb-progress-overall]");
+    if (overall) overall.textContent = text;
+    var bar = this.root.querySelector("[data-kb-progress-bar]");
+    if (bar) bar.textContent = text + " answered";
+  };
+
+  Checklist.prototype.showPrintValues = function () {
+    this.fields.forEach(function (field) {
+      var out = this.root.querySelector('[data-kb-print-value="' + field.getAttribute("data-kb-field") + '"]');
+      if (!out) return;
+      out.textContent = field.value === "" ? "" : (field.tagName === "SELECT" ? plain(field.options[field.selectedIndex]) : field.value);
+    }, this);
+    var date = this.root.querySelector("[data-kb-print-date]");
+    if (date) date.textContent = isoDate(new Date());
   };
 
   Checklist.prototype.tell = function (text) {
@@ -143,23 +312,111 @@
 
   Checklist.prototype.showSaved = function (time) {
     var el = this.root.querySelector("[data-kb-saved]");
-    if (!el) return;
-    el.textContent = time ? "Marks saved in this browser at " + when(time) + "; cleared after 12 hours." : "No marks saved.";
+    if (el) el.textContent = time ? "Saved in this browser at " + when(time) + "; cleared after 12 hours." : "Nothing saved.";
   };
 
+  // --- the summary --------------------------------------------------------------------------------
+
+  Checklist.prototype.fieldText = function (name) {
+    var field = this.root.querySelector('[data-kb-field="' + name + '"]');
+    if (!field || field.value === "") return "";
+    return field.tagName === "SELECT" ? plain(field.options[field.selectedIndex]).toLowerCase() : field.value;
+  };
+
+  Checklist.prototype.fieldLines = function () {
+    var t = this.fieldText.bind(this), site = this.site() ? this.siteName().toLowerCase() : "";
+    if (this.site() === "" || this.site() === "other") site = site.replace(/ \(all items\)$/, "");
+    var where = site ? "Site: " + site + (t("side") ? ", " + t("side") : "") : "Site: not recorded" + (t("side") ? " (" + t("side") + ")" : "");
+    var weeks = t("weeks") ? t("weeks") + (t("weeks") === "1" ? " week" : " weeks") + " since injection" : "time since injection not recorded";
+    var given = t("agent") || "steroid not recorded";
+    var amount = [t("dose") ? t("dose") + " mg" : "", t("volume") ? t("volume") + " ml" : ""].filter(Boolean).join(", ");
+    return [
+      where + "; " + weeks + "; image guidance: " + (t("guided") || "not recorded"),
+      "Given: " + given + (amount ? " " + amount : "") + "; anaesthetic-phase relief: " + (t("relief") || "not recorded")
+    ];
+  };
+
+  Checklist.prototype.flagLines = function () {
+    var self = this, flags = this.onSite(this.flags), present = this.present();
+    var absent = flags.filter(function (el) { return self.state(el) === "absent"; }).length;
+    var open = flags.length - absent - present.length;
+    var lines = present.map(function (el) {
+      return "RED FLAG PRESENT (" + el.getAttribute("data-kb-level") + "): " + plain(el.querySelector(".kb-flag-title"));
+    });
+    var scope = flags.length === this.flags.length ? "" : " for this site";
+    if (!present.length && !open) lines.push("Red flags: all " + flags.length + scope + " absent");
+    else lines.push((present.length ? "Other red flags" : "Red flags") + scope + ": " + absent + " absent, " + open + " not assessed");
+    return lines;
+  };
+
+  Checklist.prototype.summaryText = function (long) {
+    var self = this, items = this.onSite(this.items);
+    var likely = items.filter(function (el) { return self.state(el) === "likely"; });
+    var unlikely = items.filter(function (el) { return self.state(el) === "unlikely"; });
+    var na = items.filter(function (el) { return self.state(el) === "na"; }).length;
+    var open = items.length - likely.length - unlikely.length - na, off = this.items.length - items.length;
+    var lines = ["Steroid injection without relief: checklist record " + isoDate(new Date())];
+    lines = lines.concat(this.flagLines(), this.fieldLines());
+    likely.forEach(function (el) {
+      if (!long) {
+        lines.push("Likely: " + el.getAttribute("data-kb-label") + ". Next: " + el.getAttribute("data-kb-key-step"));
+        return;
+      }
+      lines.push("Likely: " + el.getAttribute("data-kb-label") + " (" + el.getAttribute("data-kb-cause") + "). Next steps:");
+      self.steps(el).querySelectorAll("li").forEach(function (li) { lines.push("  - " + plain(li)); });
+    });
+    if (!likely.length) lines.push("Likely: none marked");
+    if (unlikely.length) {
+      lines = lines.concat(wrap("Unlikely: ", unlikely.map(function (el) { return el.getAttribute("data-kb-label"); })));
+    }
+    var rest = ["Not assessed: " + open];
+    if (na) rest.push("N/A: " + na);
+    if (off) rest.push("not applicable to this site: " + off);
+    lines.push(rest.join("; ") + " (of " + this.items.length + " items)");
+    lines.push("Answers marked by the clinician. Educational aid, cortisone-kb " + this.root.getAttribute("data-kb-version") + ":");
+    lines.push(this.root.getAttribute("data-kb-address") || location.href.split("#")[0]);
+    return lines.join("\n");
+  };
+
+  Checklist.prototype.copySummary = function () {
+    var long = this.root.querySelector("[data-kb-long]");
+    var text = this.summaryText(!!(long && long.checked));
+    var self = this;
+    this.summary.value = text;
+    this.summary.rows = Math.min(text.split("\n").length + 1, 30);
+    this.summaryBox.hidden = false;
+    var fallback = function () {
+      self.summary.focus();
+      self.summary.select();
+      self.tell("The summary is in the box above the red flags: select it and copy it into your note.");
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () {
+        self.tell("Summary copied (" + text.split("\n").length + " lines). It is also shown below.");
+        var bar = self.root.querySelector("[data-kb-progress-bar]");
+        if (bar && self.bar && getComputedStyle(self.bar).display !== "none") bar.textContent = "Summary copied";
+      }, fallback);
+    } else {
+      fallback();
+    }
+  };
+
+  // --- clearing -------------------------------------------------------------------------------------
+
   Checklist.prototype.reset = function () {
-    this.apply({});
-    this.applyFlags({});
-    this.showFlags();
+    var self = this;
+    this.items.concat(this.flags).forEach(function (el) { self.setState(el, ""); self.unflag(el); });
+    this.fields.forEach(function (field) { field.value = ""; });
     this.summaryBox.hidden = true;
     this.summary.value = "";
-    this.updateProgress();
+    this.refresh();
     this.showSaved(null);
   };
 
   Checklist.prototype.newPatient = function () {
     var previous = null, self = this;
-    try { previous = localStorage.getItem(storageKey()); localStorage.removeItem(storageKey()); } catch (e) { /* none */ }
+    try { previous = localStorage.getItem(storageKey(STORAGE_VERSION)); } catch (e) { /* none */ }
+    forget(STORAGE_VERSION);
     this.reset();
     this.tell("Checklist cleared for a new patient.");
     var undo = this.root.querySelector("[data-kb-undo]");
@@ -169,149 +426,81 @@
     this.undoTimer = setTimeout(function () { undo.hidden = true; }, UNDO_MS);
     undo.onclick = function () {
       undo.hidden = true;
-      try { localStorage.setItem(storageKey(), previous); } catch (e) { return; }
-      var saved = readSaved(self.known, self.knownFlags);
-      self.apply(saved.marks);
-      self.applyFlags(saved.flags);
-      self.showFlags();
-      self.updateProgress();
-      self.showSaved(saved.saved);
-      self.tell("The previous marks are back.");
+      try { localStorage.setItem(storageKey(STORAGE_VERSION), previous); } catch (e) { return; }
+      self.load(self.read());
+      self.tell("The previous answers are back.");
     };
   };
 
-  Checklist.prototype.updateProgress = function () {
-    var marks = this.marks();
-    var total = 0, done = 0, groups = Object.create(null);
-    this.items.forEach(function (item) {
-      var group = item.closest("ol").previousElementSibling;
-      var id = group && group.getAttribute("data-kb-progress-for");
-      var marked = !!marks[item.getAttribute("data-kb-item")];
-      total += 1; done += marked ? 1 : 0;
-      if (id) {
-        groups[id] = groups[id] || { total: 0, done: 0, suspected: 0 };
-        groups[id].total += 1;
-        groups[id].done += marked ? 1 : 0;
-        groups[id].suspected += marks[item.getAttribute("data-kb-item")] === "suspected" ? 1 : 0;
-      }
-    });
-    Object.keys(groups).forEach(function (id) {
-      var el = this.root.querySelector('[data-kb-progress-for="' + id + '"]');
-      var g = groups[id];
-      el.textContent = g.done + " of " + g.total + " checked" + (g.suspected ? " · " + g.suspected + " suspected" : "");
-    }, this);
-    var overall = this.root.querySelector("[data-kb-progress-overall]");
-    if (overall) overall.textContent = done + " of " + total;
-  };
+  // --- keeping focus and anchors clear of the sticky bars (WCAG 2.2, 2.4.11) -------------------------
 
-  Checklist.prototype.summaryText = function () {
-    var marks = this.marks();
-    var ruledOut = [], suspected = [], open = 0;
-    this.items.forEach(function (item) {
-      var state = marks[item.getAttribute("data-kb-item")];
-      var cause = item.getAttribute("data-kb-cause");
-      var line = plain(item.querySelector(".kb-facet-title")) + " (" + cause + ")";
-      if (state === "ruled-out") ruledOut.push("- " + line);
-      else if (state === "suspected") {
-        var steps = Array.prototype.map.call(item.querySelectorAll("[data-kb-next] li"), function (li) {
-          return "    - " + plain(li);
-        });
-        suspected.push("- " + line + "\n  Next steps:\n" + steps.join("\n"));
-      } else open += 1;
-    });
-    var today = new Date();
-    var date = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" + String(today.getDate()).padStart(2, "0");
-    var flags = this.flagMarks();
-    var present = this.presentFlags().map(function (flag) {
-      return "- " + plain(flag.querySelector(".kb-flag-title")) + ": " + flag.getAttribute("data-kb-urgency");
-    });
-    var absent = this.flags.filter(function (flag) { return flags[flag.getAttribute("data-kb-flag")] === "absent"; }).length;
-    var unassessed = this.flags.length - absent - present.length;
-    var flagLines = present.length
-      ? ["RED FLAGS PRESENT (" + present.length + "):"].concat(present,
-          ["Other red flags: absent " + absent + ", not assessed " + unassessed])
-      : ["Red flags: none marked present (absent " + absent + " of " + this.flags.length + ", not assessed " + unassessed + ")"];
-    return [
-      "Steroid injection without relief: re-evaluation checklist",
-      "Date: " + date,
-      "Checklist version: " + this.root.getAttribute("data-kb-version"),
-      ""
-    ].concat(flagLines, [
-      "",
-      "Suspected (" + suspected.length + "):",
-      suspected.length ? suspected.join("\n") : "- none",
-      "",
-      "Ruled out (" + ruledOut.length + "):",
-      ruledOut.length ? ruledOut.join("\n") : "- none",
-      "",
-      "Not yet checked: " + open + " of " + this.items.length,
-      "",
-      "Educational aid, not medical advice."
-    ]).join("\n");
-  };
-
-  Checklist.prototype.copySummary = function () {
-    var text = this.summaryText();
-    var self = this;
-    this.summary.value = text;
-    this.summaryBox.hidden = false;
-    var fallback = function () {
-      self.summary.focus();
-      self.summary.select();
-      self.tell("The summary is in the box below: select it and copy it into your note.");
-    };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () {
-        self.tell("Summary copied to the clipboard. It is also shown below.");
-      }, fallback);
-    } else {
-      fallback();
+  Checklist.prototype.covers = function () {
+    var top = 0, bottom = window.innerHeight;
+    var header = document.querySelector(".md-header");
+    if (header) top = Math.max(top, header.getBoundingClientRect().bottom);
+    if (this.tools && getComputedStyle(this.tools).position === "sticky") {
+      var rect = this.tools.getBoundingClientRect();
+      if (rect.top <= top + 1) top = Math.max(top, rect.bottom);
     }
+    if (this.bar && getComputedStyle(this.bar).display !== "none") bottom = Math.min(bottom, this.bar.getBoundingClientRect().top);
+    return { top: top, bottom: bottom };
   };
 
-  Checklist.prototype.clear = function () {
-    if (!window.confirm("Clear every mark on this checklist? This cannot be undone.")) return;
-    try { localStorage.removeItem(storageKey()); } catch (e) { /* storage unavailable */ }
-    this.reset();
-    this.tell("All marks cleared.");
+  Checklist.prototype.uncover = function (el) {
+    if (!el || !el.getBoundingClientRect || (this.tools && this.tools.contains(el)) || (this.bar && this.bar.contains(el))) return;
+    var target = el.closest(".kb-mark, .kb-field") || el, rect = target.getBoundingClientRect(), clear = this.covers();
+    if (rect.top < clear.top) window.scrollBy(0, rect.top - clear.top - 8);
+    else if (rect.bottom > clear.bottom) window.scrollBy(0, rect.bottom - clear.bottom + 8);
   };
+
+  Checklist.prototype.measure = function () {
+    var style = document.documentElement.style;
+    if (this.tools) style.setProperty("--kb-tools-height", this.tools.getBoundingClientRect().height + "px");
+    if (this.bar) style.setProperty("--kb-bar-height", (getComputedStyle(this.bar).display === "none" ? 0 : this.bar.getBoundingClientRect().height) + "px");
+  };
+
+  // --- set-up -----------------------------------------------------------------------------------------
 
   Checklist.prototype.start = function () {
-    var saved = readSaved(this.known, this.knownFlags);
-    this.apply(saved.marks);
-    this.applyFlags(saved.flags);
-    this.showFlags();
-    this.showSaved(saved.saved);
-    this.tell(saved.note);
-    this.updateProgress();
-    var self = this;
-    this.root.addEventListener("change", function (event) {
-      if (!event.target.matches("input[type=radio]")) return;
-      self.updateProgress();
-      self.showFlags();
-      var saved = save(self.marks(), self.flagMarks());
-      self.showSaved(saved);
-      if (!saved) self.tell("This browser is not saving marks (storage is unavailable); they will be lost on reload.");
-    });
+    var self = this, saved = this.read();
+    this.load(saved);
+    var changed = saved.changed.length;
+    this.tell([saved.note, changed ? changed + (changed === 1 ? " item was" : " items were") +
+      " reworded since you answered: " + (changed === 1 ? "its answer was" : "their answers were") +
+      " removed, and " + (changed === 1 ? "it is" : "they are") + " marked \u201cChanged since you answered it\u201d." : ""]
+      .filter(Boolean).join(" "));
+    var onChange = function (event) {
+      var target = event.target;
+      if (!target.matches("input[type=radio], [data-kb-field]")) return;
+      if (target.matches("input[type=radio]")) {
+        var entry = target.closest("[data-kb-item], [data-kb-flag]");
+        if (entry) self.unflag(entry);
+      }
+      self.refresh();
+      var time = self.write();
+      self.showSaved(time);
+      if (!time) self.tell("This browser is not saving answers (storage is unavailable); they will be lost on reload.");
+    };
+    this.root.addEventListener("change", onChange);
+    this.root.addEventListener("input", function (event) { if (event.target.matches("input[data-kb-field]")) onChange(event); });
     this.root.addEventListener("click", function (event) {
       var button = event.target.closest("[data-kb-action]");
       if (!button) return;
       if (button.getAttribute("data-kb-action") === "copy") self.copySummary();
-      if (button.getAttribute("data-kb-action") === "clear") self.clear();
       if (button.getAttribute("data-kb-action") === "new-patient") self.newPatient();
     });
-    var tools = this.root.querySelector("[data-kb-tools]");
-    if (tools && window.ResizeObserver) {
-      var measure = function () {
-        document.documentElement.style.setProperty("--kb-tools-height", tools.getBoundingClientRect().height + "px");
-      };
-      new ResizeObserver(measure).observe(tools);
-      measure();
-      if (location.hash) {
-        // A deep link was followed before the tools were measured: land it again below them.
-        var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-        if (target) target.scrollIntoView();
-      }
+    this.root.addEventListener("focusin", function (event) { self.uncover(event.target); });
+    window.addEventListener("beforeprint", function () { self.showPrintValues(); });
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(function () { self.measure(); });
+      if (this.tools) observer.observe(this.tools);
+      if (this.bar) observer.observe(this.bar);
+    }
+    this.measure();
+    if (location.hash) {
+      // A deep link was followed before the tools were measured: land it again below them.
+      var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target) target.scrollIntoView();
     }
     this.root.setAttribute("data-kb-ready", "");
   };

@@ -118,6 +118,8 @@ def _exported_item(item: dict, kind: Kind) -> dict:
         if name not in item["required"] and "type" in prop:
             types = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
             prop["type"] = types if "null" in types else [*types, "null"]
+        if name not in item["required"] and "enum" in prop and None not in prop["enum"]:
+            prop["enum"] = [*prop["enum"], None]
     return item
 
 

@@ -14,7 +14,7 @@ import yaml
 
 from .export import export_files
 from .model import KnowledgeBase
-from .publish import DRAFT_ROBOTS, cause_structured_data, report_url, robots_txt, script_json
+from .publish import DRAFT_ROBOTS, cause_structured_data, robots_txt, script_json
 from .render import Renderer
 from .urls import page_url, source_of
 
@@ -34,7 +34,7 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
     """Each cause's page source (front matter and Markdown body) by its path, e.g. causes/delayed-effect.md.
 
     A draft cause (not yet clinically reviewed) says so at the top and asks search engines not to index it."""
-    renderer = renderer or Renderer(kb)
+    renderer = renderer or Renderer(kb, site_url, repository)
     pages = {}
     for cause in kb.causes:
         src = source_of(cause)[0]
@@ -45,8 +45,7 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
                 "structured_data": script_json(cause_structured_data(kb, cause, site_url))}
         if not cause.reviewed.done:
             meta["robots"] = DRAFT_ROBOTS
-        report = report_url(repository, cause, kb.meta.version, site_url)
-        pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause, report=report)
+        pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
 
 
@@ -58,7 +57,7 @@ def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
 def print_footer_css(kb: KnowledgeBase, site_url: str, renderer: Renderer | None = None) -> str:
     """Printed pages carry the site address, the KB version and page numbers in their bottom margin."""
     renderer = renderer or Renderer(kb)
-    text = f"{site_url} · KB version {kb.meta.version} · Educational aid, not medical advice"
+    text = " · ".join(filter(None, [site_url, f"KB version {kb.meta.version}", "Educational aid, not medical advice"]))
     return renderer.render_css("print-footer.css.j2", footer=text)
 
 
@@ -91,7 +90,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     """Every file the site generates from the KB, by its path in the site's source.
 
     site_url is the published address (absolute links, robots.txt); repository, where readers report problems."""
-    renderer = Renderer(kb)
+    renderer = Renderer(kb, site_url, repository)
     files = cause_pages(kb, renderer, site_url, repository)
     files.update(redirect_pages(kb, renderer))
     files.update(export_files(kb, site_url))

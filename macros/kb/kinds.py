@@ -73,7 +73,7 @@ KINDS: tuple[Kind, ...] = (
          backlinks={"alternatives": ("alternative", "facets"), "red_flags": ("red-flag", "facets"),
                     "sites": ("site", "differentials")}),
     Kind("check", "check", model.Check, "checks", parent="facet", key="checks", parent_attr="facet",
-         page="checklist.md", text_name="ask"),
+         page="checklist.md", links={"regions": "region"}, text_name="ask"),
     Kind("faq", "FAQ entry", model.FaqEntry, "faq", file="faq.yaml", schema="faq", page="faq.md",
          links={"causes": "cause", "facets": "facet", "references": "reference"}, template="faq.md.j2",
          text_name="question"),

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 Entry = object  # any entry of any kind
 URGENCY_ORDER = ("emergency", "same-day", "urgent", "routine")
+# The checklist's site choices, in the order offered; regions.yaml maps each region to one.
+JOINTS = {"knee": "Knee", "hip": "Hip", "shoulder": "Shoulder", "elbow": "Elbow", "hand-wrist": "Hand and wrist",
+          "spine": "Spine", "foot-ankle": "Foot and ankle"}
 
 
 def later(default: object = ()) -> object:
@@ -50,6 +53,7 @@ class Region:
 
     id: str
     name: str
+    joint: str | None = None  # the checklist's site choice (a key of JOINTS); None for the whole body
     synonyms: tuple[str, ...] = ()
     facets: tuple[Facet, ...] = later()
     sites: tuple[Site, ...] = later()
@@ -71,7 +75,16 @@ class Check:
 
     id: str
     ask: str
+    label: str
+    key_step: str
+    regions: tuple[Region, ...] = ()  # empty: the item applies at every site
     facet: Facet = later(None)  # type: ignore[assignment]
+
+    @property
+    def joints(self) -> tuple[str, ...]:
+        """The checklist site choices this item concerns, in JOINTS order; empty when it concerns every site."""
+        mine = {region.joint for region in self.regions}
+        return tuple(joint for joint in JOINTS if joint in mine)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,6 +217,15 @@ class RedFlag:
     def urgency_rank(self) -> int:
         """0 for an emergency, 1 same day, 2 urgent, 3 routine: the order red flags are shown in."""
         return URGENCY_ORDER.index(self.urgency)
+
+    @property
+    def joints(self) -> tuple[str, ...]:
+        """The checklist site choices this red flag is shown for; empty (every site) when it names no
+        region or any region that is not a joint (the whole body)."""
+        if not self.regions or any(region.joint is None for region in self.regions):
+            return ()
+        mine = {region.joint for region in self.regions}
+        return tuple(joint for joint in JOINTS if joint in mine)
 
 
 @dataclass(frozen=True, kw_only=True)

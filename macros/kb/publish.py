@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from .model import Cause, KnowledgeBase
 from .urls import url_of
@@ -78,3 +78,9 @@ def cause_structured_data(kb: KnowledgeBase, cause: Cause, site_url: str) -> dic
 def robots_txt(site_url: str) -> str:
     """robots.txt: everything may be crawled (draft pages say noindex themselves); the sitemap by its address."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n"
+
+
+def is_published_address(site_url: str | None) -> bool:
+    """True for a real address: not empty (an offline copy) and not this machine (`make serve`)."""
+    host = urlsplit(site_url or "").hostname or ""
+    return bool(host) and host not in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}

@@ -1,6 +1,7 @@
 """Jinja partials that draw KB entries as Markdown for a page. Python passes data; templates draw."""
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from markupsafe import Markup, escape
 from .kinds import label
 from .markup import CITATION
 from .model import Cause, KnowledgeBase, Reference
+from .publish import report_url
 from .urls import link_from
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -30,9 +32,12 @@ URGENCY_MARKS = {"emergency": "\u25b2\u25b2", "same-day": "\u25b2", "urgent": "\
 
 
 class Renderer:
-    """Renders the partials in macros/templates for one KB."""
+    """Renders the partials in macros/templates for one KB.
 
-    def __init__(self, kb: KnowledgeBase):
+    site_url is the published address and repository where readers report problems: with a repository,
+    every addressed entry gets its "Report a problem with this entry" link."""
+
+    def __init__(self, kb: KnowledgeBase, site_url: str = "", repository: str = ""):
         self.kb = kb
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -41,9 +46,11 @@ class Renderer:
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
                                 urgency_marks=URGENCY_MARKS)
         self.env.filters["label"] = label
+        self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text
         self.env.filters["short_cite"] = short_cite
         self.env.globals["citation_numbers"] = citation_numbers
+        self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
         references = {ref.id: ref for ref in kb.references}
 
         @jinja2.pass_context
@@ -71,6 +78,12 @@ class Renderer:
     def render_css(self, template: str, **context: object) -> str:
         """Render a stylesheet template: values go in only through the css_string filter."""
         return self.css_env.get_template(template).render(**context)
+
+
+def fingerprint(text: str) -> str:
+    """A short fingerprint of a checklist question: a saved mark carries it, so a mark made against
+    other wording is dropped instead of silently changing meaning."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
 def css_string(text: str) -> str:

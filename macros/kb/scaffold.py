@@ -42,7 +42,8 @@ FALLBACK_HELP = {
 EXTRA_HELP = {
     "id": "It must match the file name.",
     "facets.checks.id": "By convention, the facet's id followed by -check.",
-    "facets.checks.ask": "End it with a question mark.",
+    "facets.checks.ask": "One question about one finding, ending in a question mark; yes means this cause is likely.",
+    "facets.checks.label": "Neutral words: never an admission of fault or a verdict.",
     "facets.evidence": "Supported and mixed must cite at least one reference.",
     "facets.references": "Only sources on the project's verified list may be added to kb/references.yaml.",
 }
@@ -188,6 +189,8 @@ def facet_skeleton(facet_id: str, dash: str, indent: str, commented: bool = True
         ("facets.checks", "checks:"),
         ("facets.checks.id", f"  - id: {facet_id}-check"),
         ("facets.checks.ask", "    ask: >-"), ("", "      TODO: which question tests this facet?"),
+        ("facets.checks.label", "    label: TODO a short neutral name of the finding"),
+        ("facets.checks.key_step", "    key_step: TODO the most important next step"),
         ("facets.next_steps", "next_steps:"),
         ("", "  - >-"), ("", "    TODO: one action to take if this facet applies."),
         ("facets.evidence", "evidence: expert-opinion"),

@@ -316,8 +316,12 @@ NO_SOURCE = "No verified source"
 def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     """House rules a schema cannot say: checks are questions; supported claims cite evidence; every figure
     in the site table is cited, or its cell says there is no verified source; the site table gives no doses."""
+    jointless = {entry.get("id") for doc, kind_name in docs if kind_name == "region"
+                 for _, entry, _ in entries(doc, kind_name) if "joint" not in entry}
     for doc, kind_name in docs:
         for path, entry, kind in entries(doc, kind_name):
+            if kind is not None and kind.name == "check":
+                yield from _check_item_rules(doc, path, entry, jointless)
             if kind is not None and kind.name == "cell" and isinstance(entry.get("text"), str):
                 text, cited = entry["text"], bool(_list(entry.get("references")))
                 line = doc.line(path + ("text",))
@@ -335,6 +339,40 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
                 yield Problem(doc.label, doc.line(path + ("evidence",)),
                               f"{_where(doc, path + ('id',))}evidence '{entry['evidence']}' must cite at least one reference")
+
+
+SUMMARY_LINE = 100  # characters: a checklist summary line must fit a clinical note's width
+PLAIN_TEXT = re.compile(r"[*_`\[\]<>#|]")
+AND_OR = re.compile(r"\band/or\b", re.IGNORECASE)
+
+
+def _check_item_rules(doc: Document, path: tuple, entry: dict, jointless: set) -> Iterator[Problem]:
+    """A checklist item asks one question about one finding, and its summary line fits a note."""
+    where = _where(doc, path + ("id",))
+    ask = entry.get("ask")
+    if isinstance(ask, str):
+        line = doc.line(path + ("ask",))
+        if ask.count("?") > 1:
+            yield Problem(doc.label, line, f"{where}'ask' must be one question (one '?'), found {ask.count('?')}: "
+                                           "split it into two checks")
+        if AND_OR.search(ask):
+            yield Problem(doc.label, line, f"{where}'ask' must not join two findings with 'and/or': split it")
+    label, step = entry.get("label"), entry.get("key_step")
+    for name, value in (("label", label), ("key_step", step)):
+        if isinstance(value, str) and (PLAIN_TEXT.search(value) or value.rstrip().endswith(".")):
+            yield Problem(doc.label, doc.line(path + (name,)),
+                          f"{where}'{name}' is plain text for the summary: no markup characters, no final full stop")
+    if isinstance(label, str) and isinstance(step, str):
+        summary = f"Likely: {label}. Next: {step}"
+        if len(summary) > SUMMARY_LINE:
+            yield Problem(doc.label, doc.line(path + ("key_step",)),
+                          f"{where}the summary line 'Likely: <label>. Next: <key_step>' is {len(summary)} characters; "
+                          f"shorten the label or the key step to fit {SUMMARY_LINE}")
+    for i, region in enumerate(_list(entry.get("regions"))):
+        if region in jointless:
+            yield Problem(doc.label, doc.line(path + ("regions", i)),
+                          f"{where}region '{region}' is not a joint the checklist offers: "
+                          "leave 'regions' out for an item that applies at every site")
 
 
 def check_citations(docs: list[tuple[Document, str]]) -> Iterator[Problem]:

@@ -63,4 +63,4 @@ def test_checklist_actions_are_reachable_by_tab_and_work_with_enter(page, server
     tab_until(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Copy summary")
     page.keyboard.press("Enter")
     assert page.locator("[data-kb-summary]").is_visible()
-    assert "Not yet checked" in page.locator("[data-kb-summary]").input_value()
+    assert "Not assessed: " in page.locator("[data-kb-summary]").input_value()

@@ -47,7 +47,7 @@ def test_offline_checklist_keeps_marks_across_a_reload(offline_page, offline_cop
     item = kb.checklist_causes[0].checks[0].id
     page.goto((offline_copy / "checklist.html").as_uri())
     page.wait_for_selector("[data-kb-ready]")
-    page.locator(f'#{item} input[value="suspected"]').check()
+    page.locator(f'#{item} input[value="likely"]').check()
     page.reload()
     page.wait_for_selector("[data-kb-ready]")
-    assert page.locator(f"#{item} input:checked").get_attribute("value") == "suspected"
+    assert page.locator(f"#{item} input:checked").get_attribute("value") == "likely"

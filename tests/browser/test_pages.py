@@ -51,12 +51,14 @@ def test_the_screenshots_in_the_readme_come_from_this_suite(browser, server, kb,
     page = ctx.new_page()
     page.goto(server + "checklist/")
     page.wait_for_selector("[data-kb-ready]")
-    first, second = kb.checklist_causes[0].checks[:2]
-    page.locator(f'#{first.id} input[value="ruled-out"]').check()
-    page.locator(f'#{second.id} input[value="suspected"]').check()
-    for flag in kb.red_flags[:3]:
+    page.locator('[data-kb-field="site"]').select_option("knee")
+    first, second = [c for c in kb.checklist_causes[0].checks if not c.joints or "knee" in c.joints][:2]
+    page.locator(f'#{first.id} input[value="unlikely"]').check()
+    page.locator(f'#{second.id} input[value="likely"]').check()
+    knee_flags = [f for f in kb.red_flags if not f.joints or "knee" in f.joints]
+    for flag in knee_flags[:3]:
         page.locator(f'#kb-flag-{flag.id} input[value="absent"]').check()
-    page.locator(f'#kb-flag-{kb.red_flags[3].id} input[value="present"]').check()
+    page.locator(f'#kb-flag-{knee_flags[3].id} input[value="present"]').check()
     page.evaluate("() => document.getElementById('kb-red-flags').scrollIntoView()")
     page.screenshot(path=out / "checklist.png")
     page.emulate_media(media="print")

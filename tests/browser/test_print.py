@@ -14,9 +14,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def print_checklist(page, server, paper: str, marks: dict[str, str]) -> list[str]:
+def print_checklist(page, server, paper: str, marks: dict[str, str], site: str = "") -> list[str]:
     page.goto(server + "checklist/")
     page.wait_for_selector("[data-kb-ready]")
+    if site:
+        page.locator('[data-kb-field="site"]').select_option(site)
     for item_id, state in marks.items():
         page.locator(f'#{item_id} input[value="{state}"]').check()
     pdf = page.pdf(format=paper, print_background=True)
@@ -24,9 +26,9 @@ def print_checklist(page, server, paper: str, marks: dict[str, str]) -> list[str
 
 
 def marks_of(kb) -> dict[str, str]:
-    """Three marks spread over the checklist: one ruled out near the top, two suspected further down."""
-    return {kb.causes[0].checks[0].id: "ruled-out", kb.causes[3].checks[1].id: "suspected",
-            kb.causes[7].checks[-1].id: "suspected"}
+    """Four answers spread over the checklist: unlikely near the top, N/A, and two likely further down."""
+    return {kb.causes[0].checks[0].id: "unlikely", kb.causes[1].checks[0].id: "na",
+            kb.causes[3].checks[1].id: "likely", kb.causes[7].checks[-1].id: "likely"}
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
@@ -36,34 +38,55 @@ def test_printed_checklist_fits_two_pages_without_splitting_an_item(page, server
     assert 1 <= len(pages) <= 2, f"{len(pages)} pages on {paper}"
     # Compared without spaces: the PDF's text has one wherever a line wraps, even after a hyphen ("X- ray").
     unspaced = [text.replace(" ", "") for text in pages]
-    for facet in kb.facets:
-        for check in facet.checks:
-            item = squash(f"{facet.title}: {check.ask}")
-            assert sum(item.replace(" ", "") in text for text in unspaced) == 1, f"item split or missing: {item}"
+    for check in kb.checks:  # on paper an item is its question, with its three boxes
+        item = squash(f"{check.ask} Unlikely Likely N/A")
+        assert sum(item.replace(" ", "") in text for text in unspaced) == 1, f"item split or missing: {item}"
 
 
-def test_printed_checklist_has_no_site_chrome_but_has_the_form_fields_and_footer(page, server, kb):
+def test_printed_checklist_has_no_site_chrome_but_has_the_fields_notes_and_footer(page, server, kb):
     pages = print_checklist(page, server, "A4", {})
     text = " ".join(pages)
-    for chrome in ("Search", "Glossary", "Re-evaluation approach", "Copy summary", "Clear all marks", "Skip to content"):
+    for chrome in ("Search", "Glossary", "Re-evaluation approach", "Copy summary", "New patient", "Skip to content",
+                   "with all next steps", "Not chosen"):
         assert chrome not in text, chrome
-    for field in ("Patient initials:", "Date:", "Injection site:", "Date of injection:", "Reviewer:"):
+    for field in ("Site:", "Side:", "Weeks since the injection:", "Steroid given:", "Dose given (mg):",
+                  "Volume given (ml):", "Image guidance:", "Relief during the anaesthetic phase:"):
         assert field in pages[0], field
-    for number, text in enumerate(pages, start=1):
-        assert f"KB version {kb.meta.version}" in text
-        assert "http://127.0.0.1:8000/" in text
-        assert f"Page {number} of {len(pages)}" in text
+    assert f"Version {kb.meta.version}. Printed: 20" in pages[0]
+    assert "Notes" in pages[-1] and "Plan" in pages[-1]
+    assert pages[-1].rindex("Plan") > pages[-1].index(kb.checklist_causes[-1].checks[-1].ask[:30])
+    for number, page_text in enumerate(pages, start=1):
+        assert f"KB version {kb.meta.version}" in page_text
+        assert "http://127.0.0.1:8000/" in page_text
+        assert f"Page {number} of {len(pages)}" in page_text
 
 
-def test_printed_marks_show_on_paper_and_blank_boxes_stay_empty(page, server, kb):
+def test_printed_answers_show_on_paper_and_blank_boxes_stay_empty(page, server, kb):
     marks = marks_of(kb)
     blank = " ".join(print_checklist(page, server, "A4", {}))
     marked = " ".join(print_checklist(page, server, "A4", marks))
     assert blank.count("\u2715") == 0
     assert marked.count("\u2715") == len(marks)
-    total = sum(len(f.checks) for f in kb.facets)
-    assert blank.count("Ruled out") == total and blank.count("Suspected") == total
-    assert "Open" not in re.sub(r"\bOpen the\b", "", blank)
+    total = len(kb.checks)
+    # A box per answer, N/A included; "Not assessed" is the empty row.
+    assert blank.count("Unlikely") == total and blank.count("N/A") == total
+    assert len(re.findall(r"(?<!Un)likely", blank, flags=re.IGNORECASE)) >= total
+    assert "Not assessed" not in blank
+
+
+def test_the_chosen_site_prints_and_items_for_other_joints_print_as_not_applicable(page, server, kb):
+    off_site = [c for c in kb.checks if c.joints and "knee" not in c.joints]
+    off_flags = [f for f in kb.red_flags if f.joints and "knee" not in f.joints]
+    assert off_site and off_flags, "the KB has items and red flags that concern other joints only"
+    for paper in ("A4", "Letter"):
+        on_site = {item: state for item, state in marks_of(kb).items() if item not in {c.id for c in off_site}}
+        pages = print_checklist(page, server, paper, on_site, site="knee")
+        assert len(pages) <= 2
+        text = " ".join(pages)
+        assert "Site: Knee" in pages[0]
+        assert text.count("N/A (other site)") == len(off_site) + len(off_flags)
+        for check in off_site:
+            assert squash(f"{check.ask} N/A (other site)").replace(" ", "") in text.replace(" ", "")
 
 
 def test_the_paper_form_puts_the_red_flags_first(page, server, kb):
@@ -72,3 +95,9 @@ def test_the_paper_form_puts_the_red_flags_first(page, server, kb):
     assert "Red flags first" in first and first.index("Red flags first") < first.index(f"1. {kb.causes[0].title}")
     assert all(squash(flag.title) in first for flag in kb.red_flags)
     assert first.count("Absent") == len(kb.red_flags) and first.count("Present") == len(kb.red_flags)
+
+
+def test_the_title_prints_in_full_black(page, server):
+    page.goto(server + "checklist/")
+    page.emulate_media(media="print")
+    assert page.locator("h1").evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"

@@ -90,7 +90,7 @@ def test_new_cause_names_its_schema_and_explains_fields_from_it(kb_copy):
     assert "Position among the causes (unique)." in comments
     assert "Reviewer role, not a name" in comments
     assert "expert-opinion (plausible practice, little direct evidence)" in comments
-    assert "A question a clinician asks to test this facet" in comments
+    assert "One question about one finding" in comments
 
 
 def test_new_cause_placeholders_meet_the_content_rules(kb_copy):

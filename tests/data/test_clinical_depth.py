@@ -57,6 +57,21 @@ def test_every_red_flag_has_an_urgency_an_action_and_one_question(kb):
         assert flag.ask.count("?") == 1 and flag.ask.rstrip().endswith("?"), flag.id
 
 
+@pytest.mark.parametrize("flag", ["joint-infection", "cancer-suspected"])
+def test_red_flags_that_can_arise_at_any_site_are_shown_for_every_site(kb, flag):
+    """The checklist hides a red flag only for joints it cannot concern: infection and cancer never."""
+    assert next(f for f in kb.red_flags if f.id == flag).joints == ()
+
+
+def test_every_site_choice_keeps_red_flags_and_items_to_ask(kb):
+    from macros.kb.model import JOINTS
+    for joint in JOINTS:
+        flags = [f for f in kb.red_flags if not f.joints or joint in f.joints]
+        items = [c for c in kb.checks if not c.joints or joint in c.joints]
+        assert len(flags) >= 3 and any(f.urgency == "emergency" for f in flags), joint
+        assert len(items) >= len(kb.checks) // 2, joint
+
+
 def test_red_flags_are_listed_most_urgent_first(kb):
     ranks = [f.urgency_rank for f in kb.red_flags]
     assert ranks == sorted(ranks)

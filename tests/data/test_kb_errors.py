@@ -239,6 +239,53 @@ def test_a_check_that_is_not_a_question_is_rejected(kb_copy):
     assert problems[0].endswith("'ask' must be a question ending in '?'")
 
 
+def first_check(kb_copy, field: str) -> tuple[Path, int, str]:
+    """The first check of delayed-effect.yaml: its file, the line of one of its fields, and that line."""
+    path = kb_copy / "causes" / "delayed-effect.yaml"
+    line = line_of(path, f" {field}: ", occurrence=1) if field != "ask" else line_of(path, "ask: ")
+    return path, line, path.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+@pytest.mark.parametrize("ask, message", [
+    ("Is the pain worse at night? Is it worse on waking?", "'ask' must be one question (one '?'), found 2"),
+    ("Is there stiffness and/or swelling?", "'ask' must not join two findings with 'and/or'"),
+])
+def test_a_check_asks_one_question_about_one_finding(kb_copy, ask, message):
+    path, line, text = first_check(kb_copy, "ask")
+    replace_in(path, text, text[: text.index("ask: ") + 5] + ask)
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/causes/delayed-effect.yaml:{line}: check '")
+    assert message in problems[0]
+
+
+@pytest.mark.parametrize("field, value", [("label", "A *bold* label"), ("key_step", "Review in clinic.")])
+def test_a_checks_summary_words_are_plain_text(kb_copy, field, value):
+    path, line, text = first_check(kb_copy, field)
+    replace_in(path, text, text[: text.index(f"{field}: ") + len(field) + 2] + value)
+    problems = problems_of(kb_copy)
+    assert problems == [f"kb/causes/delayed-effect.yaml:{line}: {problems[0].split(': ', 2)[1]}: '{field}' is plain "
+                        "text for the summary: no markup characters, no final full stop"]
+
+
+def test_a_checks_summary_line_must_fit_a_note(kb_copy):
+    path, line, text = first_check(kb_copy, "key_step")
+    _label_path, _label_line, label = first_check(kb_copy, "label")
+    replace_in(path, label, label[: label.index("label: ") + 7] + "L" * 40)
+    replace_in(path, text, text[: text.index("key_step: ") + 10] + "S" * 60)
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/causes/delayed-effect.yaml:{line}: check '")
+    assert "the summary line 'Likely: <label>. Next: <key_step>' is 116 characters" in problems[0]
+
+
+def test_a_check_may_only_name_regions_that_are_joints(kb_copy):
+    path, line, text = first_check(kb_copy, "key_step")
+    indent = text[: len(text) - len(text.lstrip())]
+    replace_in(path, text, f"{text}\n{indent}regions: [knee, whole-body]")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/causes/delayed-effect.yaml:{line + 1}: check '")
+    assert "region 'whole-body' is not a joint the checklist offers" in problems[0]
+
+
 def test_supported_evidence_without_a_reference_is_rejected(kb_copy):
     path = kb_copy / "alternatives.yaml"
     text = path.read_text(encoding="utf-8")

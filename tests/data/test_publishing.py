@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from packaging.requirements import Requirement
 
@@ -75,6 +76,16 @@ def test_a_report_link_carries_no_more_than_the_entry_version_and_address(kb):
     url = report_url("https://git.example.org/e/kb/", kb.causes[0], "9.9.9", "https://kb.example.org/")
     assert url.startswith("https://git.example.org/e/kb/issues/new?")
     assert report_url("", kb.causes[0], "9.9.9", "https://kb.example.org/") == ""
+
+
+def test_a_report_link_encodes_every_value_it_carries(kb):
+    facet = kb.causes[0].facets[0]
+    site = "https://kb.example.org/a&b=c d/"
+    url = urlsplit(report_url("https://git.example.org/e/kb", facet, "9.9.9", site))
+    query = parse_qs(url.query, strict_parsing=True)
+    assert set(query) == {"title", "body", "labels"} and not url.fragment
+    assert f"Address: {site}causes/{facet.cause.id}/#{facet.id}" in query["body"][0].splitlines()
+    assert " " not in url.query and "#" not in url.query
 
 
 def test_every_test_the_hazard_log_names_exists():

@@ -41,7 +41,8 @@ def a_reference(ref_id: str = "khan-2004", **fields) -> Reference:
 
 def a_facet(facet_id: str, *, checks: tuple[str, ...] = (), references: tuple[Reference, ...] = ()) -> Facet:
     """A facet (with its checks, if named) that no cause holds yet."""
-    items = tuple(Check(id=check_id, ask=f"Is there a sign of {check_id}?") for check_id in checks)
+    items = tuple(Check(id=check_id, ask=f"Is there a sign of {check_id}?", label=check_id, key_step="Check it")
+                  for check_id in checks)
     facet = Facet(id=facet_id, title=f"The title of {facet_id}, which may change", summary="One sentence.",
                   explanation="Why.", examples=("A patient.",), checks=items, next_steps=("Do this.",),
                   evidence="expert-opinion", evidence_note="Little evidence.", references=references)

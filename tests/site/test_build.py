@@ -138,7 +138,8 @@ def test_a_ninth_cause_needs_only_its_own_file(project_copy, tmp_path):
     for n, facet in enumerate(cause["facets"]):
         facet.pop("related", None)
         facet["id"] = f"wrong-medicine-facet-{n}"
-        facet["checks"] = [{"id": f"wrong-medicine-check-{n}", "ask": f"Was the vial checked, step {n}?"}]
+        facet["checks"] = [{"id": f"wrong-medicine-check-{n}", "ask": f"Was the wrong vial used, step {n}?",
+                            "label": f"Wrong vial, step {n}", "key_step": "Check the vial and the record"}]
     (project_copy / "kb" / "causes" / "wrong-medicine.yaml").write_text(
         "# yaml-language-server: $schema=../schema/cause.schema.json\n" + yaml.safe_dump(cause, sort_keys=False),
         encoding="utf-8")

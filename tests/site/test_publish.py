@@ -17,7 +17,8 @@ import yaml
 
 from conftest import ROOT, build_site, copy_project
 from sitecheck import read_page
-from macros.kb.urls import url_of
+from macros.kb.kinds import kind_of
+from macros.kb.urls import page_url, source_of, url_of
 
 PUBLISHED = "https://kb.example.org/cortisone/"
 REPOSITORY = "https://git.example.org/editors/cortisone-kb"
@@ -183,19 +184,58 @@ def test_every_page_has_open_graph_title_and_description(published):
         assert meta.get("og:url", PUBLISHED).startswith(PUBLISHED), path
 
 
-def test_each_cause_links_a_prefilled_report_with_its_id_version_and_address_only(published, kb):
-    for cause in kb.causes:
-        reports = head_of(cause_page(published, cause)).reports
-        assert len(reports) == 1
-        url = urlsplit(reports[0])
-        assert f"{url.scheme}://{url.netloc}{url.path}" == f"{REPOSITORY}/issues/new"
-        query = parse_qs(url.query)
-        assert set(query) == {"title", "body", "labels"}
-        assert cause.id in query["title"][0]
-        body = query["body"][0].splitlines()
-        assert body[:3] == [f"Entry: {cause.id}", f"Knowledge base version: {kb.meta.version}",
-                            f"Address: {PUBLISHED}{url_of(cause)}"]
-        assert body[3:] == ["", "What is wrong, and what should it say? (Please give no patient details.)"]
+def report_links(path: Path) -> dict[str, list[dict[str, str]]]:
+    """The page's report links by the entry id they name: each link's address and pre-filled query."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for href in head_of(path).reports:
+        url = urlsplit(href)
+        query = {key: values[0] for key, values in parse_qs(url.query).items()}
+        query["issues_new"] = f"{url.scheme}://{url.netloc}{url.path}"
+        entry_id = query["body"].splitlines()[0].removeprefix("Entry: ")
+        found.setdefault(entry_id, []).append(query)
+    return found
+
+
+# Checklist items are questions about their facet: the facet's own link is the way to report one.
+# Thesaurus groups are never shown: they only widen search, and a wrong word is reported from its entry.
+NOT_REPORTED = {"check", "synonyms"}
+
+
+def test_every_entry_links_a_prefilled_report_with_its_id_version_and_address_only(published, kb):
+    pages: dict[str, dict[str, list[dict[str, str]]]] = {}
+    checked = set()
+    for entry in kb.entries:
+        if kind_of(entry).name in NOT_REPORTED:
+            continue
+        page = source_of(entry)[0]
+        if page not in pages:
+            pages[page] = report_links(published / page_url(page) / "index.html")
+        reports = pages[page].get(entry.id, [])
+        assert len(reports) == 1, f"{entry.id}: {len(reports)} report links on {page}"
+        query = reports[0]
+        assert set(query) == {"title", "body", "labels", "issues_new"}
+        assert query["issues_new"] == f"{REPOSITORY}/issues/new"
+        assert f"'{entry.id}'" in query["title"] and kb.meta.version in query["title"]
+        assert query["body"].splitlines() == [
+            f"Entry: {entry.id}", f"Knowledge base version: {kb.meta.version}", f"Address: {PUBLISHED}{url_of(entry)}",
+            "", "What is wrong, and what should it say? (Please give no patient details.)"]
+        checked.add(kind_of(entry).name)
+    assert checked >= {"cause", "facet", "faq", "step", "alternative", "condition", "region", "term", "reference",
+                       "red-flag", "site"}
+    # No page links a report for an entry it does not hold.
+    for page, reports in pages.items():
+        held = {e.id for e in kb.entries if source_of(e)[0] == page}
+        assert set(reports) <= held, page
+
+
+def test_report_links_stay_out_of_the_search_index_and_off_paper(published):
+    index = json.loads((published / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # The about page explains the link in words; no entry's text carries the link's own.
+    assert not [d["location"] for d in index["docs"] if "Report a problem" in d["text"] and not d["location"].startswith("about/")]
+    faq = (published / "faq" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="kb-report" href="[^"]+" data-search-exclude>Report a problem with this entry</a>', faq)
+    css = (published / "assets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"@media print \{ \.md-typeset \.kb-report \{ display: none; \} \}", css)
 
 
 def test_the_about_page_states_the_purpose_the_review_process_and_safety_reports(published):
