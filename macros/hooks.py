@@ -8,6 +8,7 @@ installed one. Zensical runs no hooks: `make build-zensical` writes the same fil
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
-from macros.kb.search import keywords_by_place, search_settings  # noqa: E402
+from macros.kb.search import keywords_by_place, search_config  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb, is_offline, site_releases  # noqa: E402
@@ -34,17 +35,10 @@ CAUSES_SECTION = "Causes"
 SEARCH_PLUGIN = "material/search"
 
 
-@event_priority(100)  # before the search plugin reads its settings
+@event_priority(100)
 def on_config(config):
-    """Load the KB (failing the build on any problem), list every cause under Causes, and give search the
-    project's settings (the same for the site and its offline copy)."""
+    """Load the KB (failing the build on any problem) and list every cause under Causes."""
     kb = current_kb()
-    search = config.plugins.get(SEARCH_PLUGIN)
-    if search is not None:
-        settings = search_settings()
-        search.config["separator"] = settings["separator"]
-        search.config["pipeline"] = settings["pipeline"]
-        search.config["fields"].update(settings["fields"])
     nav = config.nav or []
     for i, item in enumerate(nav):
         if isinstance(item, dict) and CAUSES_SECTION in item:
@@ -128,6 +122,19 @@ def on_page_context(context, page, config, nav):
             break  # the entries of this page come last, each at the page's address or one of its anchors
         entry.update(places.get((src, location[len(page.url) + 1:]), {}))
     return context
+
+
+@event_priority(-50)  # after the search plugin wrote its index, before the offline plugin copies it
+def on_post_build(config):
+    """Give the search index what the site's search worker needs besides the documents (the thesaurus and
+    the common words), in its config, where the theme passes it to the worker."""
+    search = config.plugins.get(SEARCH_PLUGIN)
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if search is None or not search.config["enabled"] or not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["config"]["kb"] = search_config(current_kb())
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
 @event_priority(-100)  # after every other plugin has changed the page
