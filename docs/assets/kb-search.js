@@ -437,6 +437,12 @@
     };
   }
 
+  // For the tests: the words search counts in a text (tests/browser/test_search_engine.py compares them with
+  // macros/kb/search.py's `words`).
+  self.kbSearchWords = function (text, stop) {
+    return tokens(String(text), new Set(stop || [])).map(function (t) { return t.term; });
+  };
+
   addEventListener("message", function (event) {
     var message = event.data || {};
     if (message.type === 0) {

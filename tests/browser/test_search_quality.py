@@ -67,12 +67,12 @@ def test_snippets_are_short_enough_for_a_phone(browser, server):
     assert heights and max(heights) <= 160, f"result heights in px on a phone: {heights}"
 
 
-def test_keywords_reach_the_offline_index_too(offline_copy):
+def test_keywords_and_the_thesaurus_reach_the_offline_index_too(offline_copy):
     text = (offline_copy / "search" / "search_index.js").read_text(encoding="utf-8")
     index = json.loads(text[text.index("{"):text.rindex("}") + 1])
     docs = {doc["location"]: doc for doc in index["docs"]}
-    assert "cortizone" in docs["glossary.html#corticosteroid"]["names"]
-    assert "keywords" in index["config"]["fields"] and "names" in index["config"]["fields"]
+    assert "radiculopathy" in docs["causes/alternative-pathology.html#neuropathic-pain"]["keywords"]
+    assert any("cortizone" in group["misspellings"] for group in index["config"]["kb"]["thesaurus"])
 
 
 @pytest.mark.parametrize("href, root, address", [
