@@ -27,6 +27,7 @@
   var WEIGHTS = {title: TITLE, keywords: KEYWORDS, text: 1};
   var SNIPPET = 150;  // characters of text around the best match, about two lines on a phone
   var MAX_GROUPS = 30;
+  var MAX_WORDS = 16;  // words of a query read (a pasted paragraph is cut here, and to 200 characters)
   var SHOWN = 0.6, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
   var PART = 0.2;  // a phrase's word found alone, against the phrase
   var NEAR = 0.5, NEAR_WORDS = 8;  // query ideas close together in the text count up to 1 + NEAR times
@@ -200,7 +201,7 @@
 
   // The query as ideas: each a thesaurus phrase (longest first) with all its group's terms, or one word.
   function ideas(query) {
-    var typed = tokens(query, state.stop);
+    var typed = tokens(query, state.stop).slice(0, MAX_WORDS);
     var words = typed.map(function (t) { return correct(t.term); });
     // Thesaurus phrases in the query, the longest first ("hip pain coming from the back" is "hip" and
     // "pain coming from the back", not "hip pain" and two words).
@@ -423,7 +424,7 @@
   }
 
   function item(entry, list) {
-    var doc = entry.doc, terms = {};
+    var doc = entry.doc, terms = Object.create(null);  // keys are what the reader typed ("__proto__" too)
     list.forEach(function (idea, q) {
       idea.typed.forEach(function (word) { terms[word.toLowerCase()] = Boolean(entry.matched[q]); });
     });

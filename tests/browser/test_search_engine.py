@@ -154,3 +154,13 @@ def test_sections_nearly_as_good_as_a_page_s_best_are_shown_beside_it(page):
     top = group[0]["score"]
     shown = [item["location"] for item in group if item["score"] >= top and "#" in item["location"]]
     assert set(shown) == {"p/#one", "p/#two"}
+
+
+@pytest.mark.parametrize("query", ["__proto__ constructor", "toString hasOwnProperty", "x" * 5000,
+                                   " ".join(["steroid"] * 500), "\u202e\u0000\ud83d\ude00 <b>", "\\ ( [ * + ? ^ $"])
+def test_a_strange_query_gets_an_answer_not_an_error(page, site_index, query):
+    [result] = ask(page, site_index, query)
+    assert isinstance(result, list)
+    for group in result:
+        for item in group:
+            assert isinstance(item["terms"], dict)
