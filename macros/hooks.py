@@ -26,7 +26,7 @@ from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
-from macros.kb.search import keywords_by_place, search_config  # noqa: E402
+from macros.kb.search import keywords_by_place, search_config, without_link_lines  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb, is_offline, site_releases  # noqa: E402
@@ -107,7 +107,8 @@ _KEYWORDS: list = [None, {}]  # the KB they were worked out for, and the keyword
 
 @event_priority(-100)  # after the search plugin has indexed the page
 def on_page_context(context, page, config, nav):
-    """Give each entry's search document its keywords: indexed, but on no page, so never shown or printed."""
+    """Give each entry's search document its keywords (indexed, but on no page, so never shown or printed), and
+    take the lines of links that end an entry out of its indexed text."""
     search = config.plugins.get(SEARCH_PLUGIN)
     if search is None or not search.config["enabled"]:
         return context
@@ -120,6 +121,7 @@ def on_page_context(context, page, config, nav):
         location = entry["location"]
         if not location.startswith(page.url) or (location != page.url and location[len(page.url)] != "#"):
             break  # the entries of this page come last, each at the page's address or one of its anchors
+        entry["text"] = without_link_lines(entry["text"])
         entry.update(places.get((src, location[len(page.url) + 1:]), {}))
     return context
 

@@ -125,6 +125,20 @@ def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], dict]:
     return places
 
 
+# The lines of links that end an entry on its page ("Related: ...", "Sources: ..."): on the page they lead on, in
+# search they would make every entry that links to an idea a match for it. Their names reach an entry's keywords
+# where they describe it (its conditions and regions).
+LINK_LINES = ("Red flags", "Red flags to exclude", "Injection sites", "Related", "Conditions and regions", "Sources",
+              "Cited in", "Causes", "Causes examined", "See also", "Consider when", "Usual differentials", "Where",
+              "Read more")
+_LINK_LINE = re.compile(r"<p>(?:%s): .*?</p>" % "|".join(re.escape(label) for label in LINK_LINES), re.S)
+
+
+def without_link_lines(text: str) -> str:
+    """A section's indexed text (HTML, as the search plugin keeps it) without its lines of links."""
+    return _LINK_LINE.sub("", text)
+
+
 def search_config(kb: KnowledgeBase) -> dict:
     """What the search worker needs besides the documents: the common words it drops, the thesaurus, and the
     words of body regions' names, which say where the pain is rather than what is wrong, so weigh less."""

@@ -56,3 +56,13 @@ def test_every_page_points_the_theme_at_the_site_s_own_search_worker(site):
         config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
         assert config["search"].endswith("assets/kb-search.js"), page
         assert "workers/search." not in html, page
+
+
+def test_the_lines_of_links_that_end_an_entry_stay_out_of_its_indexed_text(site):
+    """"Related: ..." on a facet would make it a match for every facet it names."""
+    for doc in index_of(site)["docs"]:
+        assert not re.search(r"<p>(?:Related|Sources|Red flags|Conditions and regions|Cited in): ", doc["text"]), \
+            doc["location"]
+    docs = {doc["location"]: doc for doc in index_of(site)["docs"]}
+    assert "Body size not taken into account" not in docs["causes/improper-technique/#wrong-depth"]["text"]
+    assert "tendon" in docs["causes/improper-technique/#wrong-depth"]["text"]  # the entry's own text stays
