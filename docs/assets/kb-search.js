@@ -23,13 +23,14 @@
 "use strict";
 
 (function () {
-  var TITLE = 8, KEYWORDS = 4;  // a field's weight against the text's 1
+  var TITLE = 6, KEYWORDS = 4;  // a field's weight against the text's 1
   var WEIGHTS = {title: TITLE, keywords: KEYWORDS, text: 1};
   var SNIPPET = 150;  // characters of text around the best match, about two lines on a phone
   var MAX_GROUPS = 30;
   var MAX_WORDS = 16;  // words of a query read (a pasted paragraph is cut here, and to 200 characters)
-  var SHOWN = 0.6, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
+  var SHOWN = 0.4, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
   var PART = 0.2;  // a phrase's word found alone, against the phrase
+  var SYNONYM = 0.85;  // another term of the group of what was typed, against the typed words
   var NEAR = 0.5, NEAR_WORDS = 8;  // query ideas close together in the text count up to 1 + NEAR times
   var CONTEXT = 0.5;  // a body region's word ("knee" in "knee still swollen") counts this much
   var NAMED = 2;  // an entry whose title is all query words counts this much more (1 + NAMED times)
@@ -225,9 +226,10 @@
       var best = taken[i] ? taken[i].phrase : null;
       var n = best ? best.words.length : 1;
       var own = words.slice(i, i + n);
-      var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: 1}; }) : [];
-      if (!alternatives.some(function (alt) { return alt.words.join(" ") === own.join(" "); }))
-        alternatives.push({words: own, quality: 1});
+      var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
+      // The reader's own words count fully; the group's other terms a little less.
+      alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });
+      alternatives.push({words: own, quality: 1});
       // A phrase's own words, one at a time, count for a little ("keyhole surgery" finds "surgery").
       if (n > 1) own.forEach(function (word) { alternatives.push({words: [word], quality: PART, part: true}); });
       list.push({
