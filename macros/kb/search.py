@@ -20,12 +20,12 @@ import unicodedata
 from collections.abc import Iterable
 
 from .kinds import KINDS
-from .model import KnowledgeBase, SynonymGroup
+from .model import KnowledgeBase
 from .urls import source_of
 
 # lunr's English stop words (the list Material's search applied), and "still" (nearly every question here is
 # about pain that is still there), dropped from text and queries alike.
-STOP_WORDS = ("still " 
+STOP_WORDS = ("still "
     "a able about across after all almost also am among an and any are as at be because been but by can cannot "
     "could dear did do does either else ever every for from get got had has have he her hers him his how however "
     "i if in into is it its just least let like likely may me might most must my neither no nor not of off often "
@@ -131,7 +131,7 @@ def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], dict]:
 LINK_LINES = ("Red flags", "Red flags to exclude", "Injection sites", "Related", "Conditions and regions", "Sources",
               "Cited in", "Causes", "Causes examined", "See also", "Consider when", "Usual differentials", "Where",
               "Read more")
-_LINK_LINE = re.compile(r"<p>(?:%s): .*?</p>" % "|".join(re.escape(label) for label in LINK_LINES), re.S)
+_LINK_LINE = re.compile(r"<p>(?:" + "|".join(re.escape(label) for label in LINK_LINES) + r"): .*?</p>", re.S)
 
 
 def without_link_lines(text: str) -> str:
