@@ -67,6 +67,15 @@ class Results:
     rebuild: Rebuild
     machine: dict[str, str]
     date: str
+    search: list = field(default_factory=list)  # bench.search.Score for each query set, online and offline; then a Speed
+
+    @property
+    def search_scores(self) -> list:
+        return [score for score in self.search if hasattr(score, "ratio")]
+
+    @property
+    def search_speed(self):
+        return next((speed for speed in self.search if hasattr(speed, "median_ms")), None)
 
     def size(self, factor: int) -> Size:
         return next(s for s in self.sizes if s.factor == factor)

@@ -7,6 +7,8 @@ from xml.sax.saxutils import escape
 
 from bench.measure import Measure, Results, Size
 from bench.projects import MACHINERY_PLUGINS
+from bench.search import TARGET as SEARCH_TARGET
+from bench.search import TOP as SEARCH_TOP
 
 # Targets: a real build within 2x the floor and 1.25x its static twin, a KB load under 100 ms,
 # scaling linear or better.
@@ -37,6 +39,10 @@ def targets(results: Results) -> list[tuple[str, str, str, bool | None]]:
         rows.append((f"KB load, KB {factor}× larger, relative to the real KB", _times(scaling),
                      f"at most {factor}× (linear or better)", scaling <= factor))
     rows.append(("Synthetic KBs (10× and 100×) pass validation", "valid", "valid", True))
+    for score in results.search_scores:
+        rows.append((f"Search: {score.name} queries with a right answer among the first {SEARCH_TOP} result links, "
+                     f"{score.site}", f"{score.passed}/{score.total} ({score.ratio:.0%})", f"at least {SEARCH_TARGET:.0%}",
+                     score.ratio >= SEARCH_TARGET))
     return rows
 
 
@@ -96,6 +102,8 @@ def print_report(results: Results) -> None:
     print(f"The JSON Schema check costs {_duration(cost)} per rebuild ({cost / rebuild:.1%}).")
     floor = results.floor
     print()
+    for score in results.search:
+        print(f"Search: {score}")  # each query set online and offline, then the worker's speed
     print(f"Floor (empty Material site): median {floor.median:.2f} s of {len(floor.runs)}, "
           f"peak RSS {floor.peak_mib:.0f} MiB, {floor.pages} pages, {floor.site_mib:.1f} MiB")
     for key, value in results.machine.items():
@@ -127,6 +135,8 @@ def page_text(results: Results) -> str:
         "title: Benchmarks",
         "description: How fast the site builds and the knowledge base loads, relative to an empty Material"
         " site and to the site's static twin, and how both grow when the knowledge base is 10 and 100 times larger.",
+        "search:",
+        "  exclude: true",
         "---",
         "",
         "# Benchmarks",
@@ -179,6 +189,23 @@ def page_text(results: Results) -> str:
     cost = schema_check_cost(results)
     record = QUICKCHECK_RECORD
     saving = record["without_ms"] - record["with_ms"]
+    lines += [
+        "",
+        "## Search",
+        "",
+        "Every query of the project's query sets (`tests/search/`), typed into the search box of the built site"
+        " in Chromium, online and in the offline copy opened from disk. A query counts when a right answer is"
+        f" among the first {SEARCH_TOP} result links a reader sees. The tuning set is what search was tuned"
+        " against; the held-out set was written with it, before any tuning, and never tuned against.",
+        "",
+        "| Query set | Site | Right answer in the first three links |",
+        "| --- | --- | ---: |",
+    ]
+    lines += [f"| {score.name} | {score.site} | {score.passed}/{score.total} ({score.ratio:.0%}) |"
+              for score in results.search_scores]
+    if results.search_speed is not None:
+        lines += ["", f"The site's search worker (`docs/assets/kb-search.js`), timed in Chromium on the served site:"
+                  f" {results.search_speed}."]
     lines += [
         "",
         "## Rebuild in `make serve`",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,8 +33,9 @@ from bench.measure import (  # noqa: E402
     progress,
     record_build,
 )
-from bench.projects import copy_project, make_floor, make_twin  # noqa: E402
+from bench.projects import BUILD_ENV, build_command, copy_project, make_floor, make_twin  # noqa: E402
 from bench.report import chart_svg, page_text, print_report, write_if_changed  # noqa: E402
+from bench.search import measure as measure_search  # noqa: E402
 from bench.synthetic import grow_kb  # noqa: E402
 
 
@@ -78,9 +80,15 @@ def run(quick: bool) -> Results:
             progress("build 100x (one run; it takes minutes)")
             sizes[2].build = Measure()
             record_build(sizes[2].build, sizes[2].project / "mkdocs.yml", work, "100x-1")
+        progress("search quality: the query sets typed into the site's search box, online and offline")
+        for config, site_dir in (("mkdocs.yml", "search-site"), ("mkdocs.offline.yml", "search-offline")):
+            subprocess.run(build_command(sizes[0].project / config, work / site_dir), cwd=sizes[0].project,
+                           env=BUILD_ENV, capture_output=True, check=True)
+        search = measure_search(work / "search-site", work / "search-offline")
     about = machine()
     about["Load average at start"] = f"{busy:.2f} (1 minute; the benchmark itself adds about 1)"
-    return Results(quick, measures["floor"], measures["twin"], sizes, rebuild, about, datetime.date.today().isoformat())
+    return Results(quick, measures["floor"], measures["twin"], sizes, rebuild, about, datetime.date.today().isoformat(),
+                   search)
 
 
 def main(argv: list[str]) -> int:

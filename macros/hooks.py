@@ -8,6 +8,7 @@ installed one. Zensical runs no hooks: `make build-zensical` writes the same fil
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -25,13 +26,16 @@ from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
 from macros.kb.publish import footer_html  # noqa: E402
 from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
+from macros.kb.search import keywords_by_place, search_config, without_link_lines  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb, is_offline, site_releases  # noqa: E402
 
 CAUSES_SECTION = "Causes"
+SEARCH_PLUGIN = "material/search"
 
 
+@event_priority(100)
 def on_config(config):
     """Load the KB (failing the build on any problem) and list every cause under Causes."""
     kb = current_kb()
@@ -96,6 +100,43 @@ def on_page_content(html, page, config, files):
     if not aliases:
         return html
     return html + Renderer(kb).render("moved.html.j2", page.file.src_uri, aliases=aliases)
+
+
+_KEYWORDS: list = [None, {}]  # the KB they were worked out for, and the keywords by place
+
+
+@event_priority(-100)  # after the search plugin has indexed the page
+def on_page_context(context, page, config, nav):
+    """Give each entry's search document its keywords (indexed, but on no page, so never shown or printed), and
+    take the lines of links that end an entry out of its indexed text."""
+    search = config.plugins.get(SEARCH_PLUGIN)
+    if search is None or not search.config["enabled"]:
+        return context
+    kb = current_kb()
+    if _KEYWORDS[0] is not kb:
+        _KEYWORDS[:] = [kb, keywords_by_place(kb)]
+    places = _KEYWORDS[1]
+    src = page.file.src_uri
+    for entry in reversed(search.search_index.entries):
+        location = entry["location"]
+        if not location.startswith(page.url) or (location != page.url and location[len(page.url)] != "#"):
+            break  # the entries of this page come last, each at the page's address or one of its anchors
+        entry["text"] = without_link_lines(entry["text"])
+        entry.update(places.get((src, location[len(page.url) + 1:]), {}))
+    return context
+
+
+@event_priority(-50)  # after the search plugin wrote its index, before the offline plugin copies it
+def on_post_build(config):
+    """Give the search index what the site's search worker needs besides the documents (the thesaurus and
+    the common words), in its config, where the theme passes it to the worker."""
+    search = config.plugins.get(SEARCH_PLUGIN)
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if search is None or not search.config["enabled"] or not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["config"]["kb"] = search_config(current_kb())
+    path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
 @event_priority(-100)  # after every other plugin has changed the page

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site_dir
 
 
+@pytest.fixture(scope="session")
+def offline_copy(tmp_path_factory, kb):
+    """The zip `make offline` produces, unpacked into a fresh folder (once per session)."""
+    work = tmp_path_factory.mktemp("offline")
+    env = dict(os.environ, OFFLINE_SITE=str(work / "site"), DIST=str(work / "dist"))
+    result = subprocess.run(["make", "--no-print-directory", "offline", f"OFFLINE_SITE={work / 'site'}",
+                             f"DIST={work / 'dist'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    archive = work / "dist" / f"cortisone-kb-offline-{kb.meta.version}.zip"
+    unpacked = work / "unpacked"
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(unpacked)
+    return unpacked
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -143,23 +159,8 @@ def context(browser, server):
     assert not outside, f"requests left 127.0.0.1: {outside}"
 
 
-# Material's search asks a web worker once per keystroke and draws each answer as it arrives. Counting
-# questions (message type 2) and answers (type 3) tells when the results shown are those of the last key typed.
-TRACK_SEARCH = """(() => {
-  const Native = window.Worker;
-  if (!Native) return;
-  const counts = window.__kbSearch = {asked: 0, answered: 0};
-  window.Worker = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => { if (event.data && event.data.type === 3) counts.answered += 1; });
-    }
-    postMessage(message, ...rest) {
-      if (message && message.type === 2) counts.asked += 1;
-      return super.postMessage(message, ...rest);
-    }
-  };
-})();"""
+# How a test knows the results shown are those of the last key typed: see bench/search.py.
+from bench.search import TRACK_SEARCH  # noqa: E402, F401 (tests import it from here)
 
 
 def wait_for_search(page, query: str, timeout: float = 15_000) -> None:

@@ -21,6 +21,7 @@ from .validate import (
     check_rules,
     check_schema,
     check_text,
+    check_thesaurus,
     index_ids,
 )
 
@@ -101,6 +102,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     problems.extend(check_redirects(parsed, pages, reserved))
     problems.extend(check_rules(parsed))
     problems.extend(check_citations(parsed))
+    problems.extend(check_thesaurus(parsed))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
     if not unreadable:
         problems.extend(check_links(parsed, index))

@@ -40,7 +40,7 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
         src = source_of(cause)[0]
         # Cause pages rank first in search: their facet titles are what readers look for.
         # The theme writes the description into an attribute without escaping it: it must arrive escaped.
-        meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 2},
+        meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 1.3},
                 "render_macros": False, GENERATED_MARK: True,
                 "structured_data": script_json(cause_structured_data(kb, cause, site_url))}
         if not cause.reviewed.done:

@@ -111,6 +111,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("redirect", "redirect", model.Redirect, "redirects", file="redirects.yaml", schema="redirects",
          required=False, addressed=False, exported=False, links={"target": ANY},
          rename={"source": "from", "target": "to"}, prose=False),
+    Kind("synonyms", "thesaurus group", model.SynonymGroup, "thesaurus", file="thesaurus.yaml", schema="thesaurus",
+         required=False, addressed=False, exported=False, prose=False),
 )
 
 KINDS_BY_NAME = MappingProxyType({kind.name: kind for kind in KINDS})

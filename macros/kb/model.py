@@ -272,6 +272,15 @@ class Redirect:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SynonymGroup:
+    """Words a reader may type for one idea (lay, clinical, abbreviation, other spellings), and its common
+    misspellings: wherever an entry uses one of the terms, search finds the entry by any of them."""
+
+    terms: tuple[str, ...]
+    misspellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class ChangeItem:
     """One change in a release: what changed, whether it corrects a safety problem, and the entries it touched."""
 

@@ -49,7 +49,6 @@ class Renderer:
         self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text
         self.env.filters["short_cite"] = short_cite
-        self.env.globals["search_terms"] = search_terms
         self.env.globals["citation_numbers"] = citation_numbers
         self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
         references = {ref.id: ref for ref in kb.references}
@@ -143,15 +142,3 @@ def short_cite(ref: Reference) -> str:
     else:
         name = " ".join(ref.title.split(" (")[0].split()[:4]).rstrip(":,.")
     return f"{name} {ref.year}" if ref.year else name
-
-
-def search_terms(facet: object) -> list[str]:
-    """The words a reader may search for a facet with: its synonyms, then its conditions' and regions' names
-    and synonyms (Material's search has no synonym field, so they must be in the facet's own text)."""
-    words: dict[str, str] = {}  # first spelling of each word, case ignored, in order
-    for word in facet.synonyms:
-        words.setdefault(word.lower(), word)
-    for item in (*facet.conditions, *facet.regions):
-        for word in (item.name, *item.synonyms):
-            words.setdefault(word.lower(), word)
-    return list(words.values())

@@ -20,6 +20,7 @@ from .load import Document, read_text
 from .markup import BLOCK_FIELDS, CITATION, text_problems
 from .pages import TEMPLATE_ID_PREFIXES
 from .problems import KbError, Problem
+from .search import words as search_words
 from .urls import page_url
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "kb" / "schema"  # the project's; a KB copy brings its own
@@ -399,6 +400,30 @@ def check_citations(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
                         elif ref not in cited:
                             yield Problem(doc.label, line, f"{where}'[@{ref}]' cites a source that is not in this "
                                                            f"{kind.noun}'s references: add '{ref}' there, or fix the id")
+
+
+def check_thesaurus(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
+    """A word belongs to one thesaurus group only, compared as search compares words (case, common words and
+    a plural's s ignored), so that adding it is one edit; and a term must hold a word search can find."""
+    seen: dict[tuple[str, ...], int] = {}
+    for doc, kind_name in docs:
+        if kind_name != "synonyms":
+            continue
+        for i, group in enumerate(_list(doc.data)):
+            for name in ("terms", "misspellings"):
+                for j, word in enumerate(_list(group.get(name) if isinstance(group, dict) else None)):
+                    if not isinstance(word, str):
+                        continue
+                    key, line = search_words(word), doc.line((i, name, j))
+                    if not key:
+                        yield Problem(doc.label, line, f"thesaurus: '{word}' holds only words search ignores (such as "
+                                                       "'the', 'how' or single letters): add a word it can find")
+                    elif key in seen:
+                        where = "earlier in this group" if seen[key] >= doc.line((i,)) else f"in the group at line {seen[key]}"
+                        yield Problem(doc.label, line, f"thesaurus: '{word}' is already {where} (search reads them as the "
+                                                       "same words): a word belongs to one group only")
+                    else:
+                        seen[key] = line
 
 
 def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:

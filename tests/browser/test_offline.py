@@ -1,31 +1,10 @@
 """`make offline` gives a zip that works from disk (file://) with no network, search included."""
 from __future__ import annotations
 
-import os
-import subprocess
-import zipfile
-
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def offline_copy(tmp_path_factory, kb):
-    """The zip `make offline` produces, unpacked into a fresh folder."""
-    work = tmp_path_factory.mktemp("offline")
-    env = dict(os.environ, OFFLINE_SITE=str(work / "site"), DIST=str(work / "dist"))
-    result = subprocess.run(["make", "--no-print-directory", "offline", f"OFFLINE_SITE={work / 'site'}",
-                             f"DIST={work / 'dist'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    archive = work / "dist" / f"cortisone-kb-offline-{kb.meta.version}.zip"
-    unpacked = work / "unpacked"
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(unpacked)
-    return unpacked
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ QUERIES = [
     ("missed the joint", ("causes/improper-technique/#needle-misplaced", "causes/incorrect-location/")),
     ("dose too low", ("causes/inadequate-dosage/", "approach/#review-dose")),
     ("trigger point", "causes/alternative-pathology/#myofascial-pain"),
-    ("tingling numbness", "causes/incorrect-diagnosis/#nerve-entrapment-missed"),
+    # The symptom's own glossary entry is a right answer too: it names it and links the nerve causes.
+    ("tingling numbness", ("causes/incorrect-diagnosis/#nerve-entrapment-missed", "glossary/#paraesthesia")),
     ("repeat injection", "faq/#should-i-repeat-the-injection"),
     ("physio", "alternatives/#exercise-rehabilitation"),
     ("hip pain in the knee", "causes/incorrect-diagnosis/#referred-pain-missed"),

@@ -197,7 +197,8 @@ def report_links(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 # Checklist items are questions about their facet: the facet's own link is the way to report one.
-NOT_REPORTED = {"check"}
+# Thesaurus groups are never shown: they only widen search, and a wrong word is reported from its entry.
+NOT_REPORTED = {"check", "synonyms"}
 
 
 def test_every_entry_links_a_prefilled_report_with_its_id_version_and_address_only(published, kb):

@@ -1,0 +1,465 @@
+/* The site's search worker: Material's search box and result list, with this project's ranking.
+
+   It answers Material's search messages as Material's own (lunr) worker does: SETUP (0) with the search
+   index, answered READY (1); QUERY (2) with what the reader typed, answered RESULT (3) with the results
+   grouped by page, each page's article and its sections, best first. The theme draws them; mkdocs.yml's
+   theme override (overrides/main.html) points the theme at this file. No request leaves the page: the
+   index arrives in the SETUP message, from the site's own search_index.json (or, offline, its .js copy).
+
+   Why not lunr: Material adds a large bonus to a page's opening over its sections and draws only the
+   sections that score as high as a page's best, so a facet lost to its cause's opening; lunr has no
+   synonyms, phrases or spelling correction. Here:
+   - words are cut, folded and reduced as macros/kb/search.py cuts them (`words`): lower case, accents
+     dropped, common words and single letters dropped, a plural's s (and -ies) removed;
+   - the thesaurus (kb/thesaurus.yaml, in the index's config) is applied to every entry at query time:
+     a query phrase that is a term or misspelling of a group matches any term of the group;
+   - a word not in the index, five letters or more, is read as the nearest indexed word (one slip, two
+     from eight letters); any word of three letters or more also matches the words it begins;
+   - each entry scores by its title, then its keywords (synonyms, conditions and regions), then its text,
+     weighed by how rare the matched idea is, by how much of the query it covers, and by its page's
+     search boost (glossary and references below facets and FAQ answers);
+   - titles and two-line snippets are escaped here, plain text with only <mark> added: no KB string
+     reaches the result list as markup. */
+"use strict";
+
+(function () {
+  var TITLE = 6, KEYWORDS = 4;  // a field's weight against the text's 1
+  var WEIGHTS = {title: TITLE, keywords: KEYWORDS, text: 1};
+  var SNIPPET = 150;  // characters of text around the best match, about two lines on a phone
+  var MAX_GROUPS = 30;
+  var MAX_WORDS = 16;  // words of a query read (a pasted paragraph is cut here, and to 200 characters)
+  var SHOWN = 0.4, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
+  var PART = 0.2;  // a phrase's word found alone, against the phrase
+  var SYNONYM = 0.85;  // another term of the group of what was typed, against the typed words
+  var NEAR = 0.5, NEAR_WORDS = 8;  // query ideas close together in the text count up to 1 + NEAR times
+  var CONTEXT = 0.5;  // a body region's word ("knee" in "knee still swollen") counts this much
+  var NAMED = 2;  // an entry whose title is all query words counts this much more (1 + NAMED times)
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var COMBINING = /[\u0300-\u036f]/g;
+
+  var state = null;
+
+  function fold(word) {
+    return word.normalize("NFKD").replace(COMBINING, "").toLowerCase();
+  }
+
+  // A word's common endings removed, as macros/kb/search.py's `reduce` does: a plural (-ies to -y, a final s
+  // but not -ss, -us, -is), then -ing or -ed, then a final e ("placed", "place" and "places" all read "plac").
+  function reduce(word) {
+    if (!/^[a-z]+$/.test(word)) return word;
+    if (word.length >= 5 && word.slice(-3) === "ies") word = word.slice(0, -3) + "y";
+    else if (word.length >= 4 && word.slice(-1) === "s" && !/(?:ss|us|is)$/.test(word)) word = word.slice(0, -1);
+    if (word.length >= 6 && word.slice(-3) === "ing") word = word.slice(0, -3);
+    else if (word.length >= 5 && word.slice(-2) === "ed" && word.slice(-3) !== "eed") word = word.slice(0, -2);
+    if (word.length >= 5 && word.slice(-1) === "e") word = word.slice(0, -1);
+    return word;
+  }
+
+  // The words of a text that search counts, each with where it is in the text.
+  function tokens(text, stop) {
+    var found = [];
+    WORD.lastIndex = 0;
+    var match;
+    while ((match = WORD.exec(text)) !== null) {
+      var word = fold(match[0]);
+      if (stop.has(word) || (word.length === 1 && /[a-z]/.test(word))) continue;
+      found.push({term: reduce(word), start: match.index, end: match.index + match[0].length});
+    }
+    return found;
+  }
+
+  var ENTITIES = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: " "};
+
+  function plain(html) {
+    return String(html || "")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (all, name) {
+        if (name[0] === "#") {
+          var code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+          return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : " ";
+        }
+        return Object.prototype.hasOwnProperty.call(ENTITIES, name.toLowerCase()) ? ENTITIES[name.toLowerCase()] : all;
+      })
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  function escapeHTML(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function field(text, stop) {
+    var list = tokens(text, stop);
+    var positions = new Map();
+    list.forEach(function (token, i) {
+      var at = positions.get(token.term);
+      if (at) at.push(i); else positions.set(token.term, [i]);
+    });
+    return {text: text, tokens: list, positions: positions};
+  }
+
+  function setup(data) {
+    var config = data.config || {};
+    var kb = config.kb || {};
+    var stop = new Set(kb.stop || []);
+    var vocabulary = new Map();  // word -> number of documents that have it
+    var pages = new Map();
+    var docs = (data.docs || []).map(function (raw) {
+      var location = String(raw.location || "");
+      var page = location.split("#")[0];
+      var doc = {
+        location: location,
+        page: page,
+        article: !pages.has(page),  // the theme's rule: a page's first document is its article
+        boost: typeof raw.boost === "number" && raw.boost > 0 ? raw.boost : 1,
+        fields: {
+          title: field(plain(raw.title), stop),
+          keywords: field(plain(raw.keywords), stop),
+          text: field(plain(raw.text), stop)
+        }
+      };
+      if (doc.article) pages.set(page, doc);
+      var seen = new Set();
+      Object.keys(doc.fields).forEach(function (name) {
+        doc.fields[name].positions.forEach(function (_, term) { seen.add(term); });
+      });
+      seen.forEach(function (term) { vocabulary.set(term, (vocabulary.get(term) || 0) + 1); });
+      return doc;
+    });
+    var total = 0;
+    docs.forEach(function (doc) { total += doc.fields.text.tokens.length; });
+
+    // The thesaurus: each term or misspelling, as words, leads to its group's terms.
+    var phrases = new Map();  // first word -> [{words, group}]
+    var groups = (kb.thesaurus || []).map(function (group) {
+      var cut = function (term) { return tokens(String(term), stop).map(function (t) { return t.term; }); };
+      var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
+      var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
+      var entry = {terms: terms};
+      all.forEach(function (words) {
+        var list = phrases.get(words[0]);
+        if (!list) phrases.set(words[0], list = []);
+        list.push({words: words, group: entry});
+        words.forEach(function (w) { if (!vocabulary.has(w)) vocabulary.set(w, 0); });
+      });
+      return entry;
+    });
+
+    state = {
+      stop: stop, context: new Set(kb.context || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases, groups: groups,
+      averageText: docs.length ? total / docs.length : 1
+    };
+  }
+
+  // Damerau-Levenshtein distance, stopping early once it passes `limit`.
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = null, prev = [], row;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      row = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+          value = Math.min(value, prev2[j - 2] + 1);
+        row.push(value);
+        if (value < best) best = value;
+      }
+      if (best > limit) return limit + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  function known(word) {
+    if (state.vocabulary.get(word) > 0 || state.phrases.has(word)) return true;
+    if (word.length < 3) return false;
+    var found = false;
+    state.vocabulary.forEach(function (count, term) { if (!found && count > 0 && term.indexOf(word) === 0) found = true; });
+    return found;
+  }
+
+  // A word the index does not know, read as the nearest word it does (the most common on a tie).
+  function correct(word) {
+    if (word.length < 5 || /\d/.test(word) || known(word)) return word;
+    var limit = word.length >= 8 ? 2 : 1;
+    var best = word, bestDistance = limit + 1, bestCount = -1;
+    state.vocabulary.forEach(function (count, term) {
+      if (term.length < 4) return;
+      var d = distance(word, term, limit);
+      var weight = count + (state.phrases.has(term) ? 1 : 0);
+      if (d < bestDistance || (d === bestDistance && weight > bestCount)) {
+        best = term; bestDistance = d; bestCount = weight;
+      }
+    });
+    return bestDistance <= limit ? best : word;
+  }
+
+  // The query as ideas: each a thesaurus phrase (longest first) with all its group's terms, or one word.
+  function ideas(query) {
+    var typed = tokens(query, state.stop).slice(0, MAX_WORDS);
+    var words = typed.map(function (t) { return correct(t.term); });
+    // Thesaurus phrases in the query, the longest first ("hip pain coming from the back" is "hip" and
+    // "pain coming from the back", not "hip pain" and two words).
+    var found = [];
+    words.forEach(function (word, i) {
+      (state.phrases.get(word) || []).forEach(function (phrase) {
+        var n = phrase.words.length;
+        if (i + n > words.length) return;
+        for (var k = 1; k < n; k++) if (words[i + k] !== phrase.words[k]) return;
+        found.push({at: i, phrase: phrase});
+      });
+    });
+    found.sort(function (a, b) { return b.phrase.words.length - a.phrase.words.length || a.at - b.at; });
+    var taken = words.map(function () { return null; });
+    found.forEach(function (f) {
+      for (var k = 0; k < f.phrase.words.length; k++) if (taken[f.at + k]) return;
+      for (k = 0; k < f.phrase.words.length; k++) taken[f.at + k] = f;
+    });
+    var list = [];
+    for (var i = 0; i < words.length;) {
+      var best = taken[i] ? taken[i].phrase : null;
+      var n = best ? best.words.length : 1;
+      var own = words.slice(i, i + n);
+      var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
+      // The reader's own words count fully; the group's other terms a little less.
+      alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });
+      alternatives.push({words: own, quality: 1});
+      // A phrase's own words, one at a time, count for a little ("keyhole surgery" finds "surgery").
+      if (n > 1) own.forEach(function (word) { alternatives.push({words: [word], quality: PART, part: true}); });
+      list.push({
+        typed: typed.slice(i, i + n).map(function (t) { return query.slice(t.start, t.end); }),
+        alternatives: alternatives,
+        context: own.every(function (word) { return state.context.has(word); }),
+        // The last word may be half typed; another matches the words it begins only if none is itself.
+        prefix: !best && words[i].length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(words[i]) > 0))
+      });
+      i += n;
+    }
+    return list;
+  }
+
+  // Where an alternative (a word, or words in a row) is in a field: the token indexes it covers, and how well.
+  function occurrences(f, words, prefix) {
+    var hits = [];
+    if (words.length === 1) {
+      var exact = f.positions.get(words[0]);
+      if (exact) exact.forEach(function (i) { hits.push({from: i, to: i, quality: 1}); });
+      if (prefix) {
+        f.positions.forEach(function (at, term) {
+          if (term !== words[0] && term.indexOf(words[0]) === 0)
+            at.forEach(function (i) { hits.push({from: i, to: i, quality: 0.7}); });
+        });
+      }
+      return hits;
+    }
+    (f.positions.get(words[0]) || []).forEach(function (i) {
+      for (var k = 1; k < words.length; k++) {
+        var t = f.tokens[i + k];
+        if (!t || t.term !== words[k]) return;
+      }
+      hits.push({from: i, to: i + words.length - 1, quality: 1});
+    });
+    return hits;
+  }
+
+  function saturate(count, length, average) {
+    return count / (count + 0.6 * (0.5 + 0.5 * length / average));
+  }
+
+  function search(query) {
+    if (!state) return {items: []};
+    var list = ideas(String(query).slice(0, 200));
+    if (!list.length) return {items: []};
+    var docs = state.docs;
+    var matches = docs.map(function () { return []; });  // per document, per idea: {score, hits}
+    var frequency = list.map(function () { return 0; });
+    list.forEach(function (idea, q) {
+      docs.forEach(function (doc, d) {
+        var score = 0, hits = {};
+        Object.keys(WEIGHTS).forEach(function (name) {
+          var f = doc.fields[name];
+          var best = 0, found = [];
+          idea.alternatives.forEach(function (alt) {
+            var at = occurrences(f, alt.words, idea.prefix && alt.words.length === 1);
+            if (!at.length) return;
+            var quality = 0;
+            at.forEach(function (h) { quality = Math.max(quality, h.quality * alt.quality); h.part = alt.part; });
+            var length = name === "text" ? f.tokens.length : state.averageText;
+            best = Math.max(best, quality * saturate(at.length, length, state.averageText));
+            found = found.concat(at);
+          });
+          if (found.length) hits[name] = found;
+          score += WEIGHTS[name] * best;
+        });
+        matches[d][q] = score > 0 ? {score: score, hits: hits} : null;
+        if (score > 0) frequency[q] += 1;
+      });
+    });
+    // How telling each idea is: near nothing for a word most entries use ("injection"), much for a rare one.
+    var rarity = frequency.map(function (n, q) {
+      return Math.max(0.1, Math.log((docs.length - n + 0.5) / (n + 0.5))) * (list[q].context ? CONTEXT : 1);
+    });
+    var weight = rarity.reduce(function (a, b) { return a + b; }, 0) || 1;
+    var scored = [];
+    docs.forEach(function (doc, d) {
+      var sum = 0, covered = 0;
+      matches[d].forEach(function (m, q) {
+        if (m) { sum += m.score * rarity[q]; covered += rarity[q]; }
+      });
+      var naming = matches[d].map(function (m, q) { return list[q].context ? null : m; });
+      if (!covered) return;
+      // An entry whose title is mostly what was asked for ("Corticosteroid" for "cortizone") comes first.
+      var title = doc.fields.title.tokens.length;
+      var named = title ? markedTokens(naming, "title", true).size / title : 0;
+      var coverage = covered / weight;
+      var near = nearness(matches[d]);
+      scored.push({doc: doc, score: sum * (0.4 + 0.6 * coverage * coverage) * (1 + NAMED * named) * (1 + NEAR * near) * doc.boost,
+                   matched: matches[d]});
+    });
+    scored.sort(function (a, b) { return b.score - a.score || (a.doc.location < b.doc.location ? -1 : 1); });
+
+    var groups = new Map();
+    scored.forEach(function (entry) {
+      var page = entry.doc.page;
+      if (!groups.has(page)) {
+        if (groups.size >= MAX_GROUPS) return;
+        groups.set(page, []);
+      }
+      groups.get(page).push(item(entry, list));
+    });
+    // The theme shows a page's sections that score as high as its best and folds the rest under "N more on
+    // this page". Sections nearly as good as the best (SHOWN of its score, up to SHOWN_MAX) are shown too:
+    // they are given the best's score, which only decides what is folded.
+    var items = [];
+    groups.forEach(function (group, page) {
+      var top = group[0].score, shown = 0;
+      group.forEach(function (entry, i) {
+        if (i > 0 && shown < SHOWN_MAX && entry.location.indexOf("#") >= 0 && entry.score >= SHOWN * top) {
+          entry.score = top;
+          shown += 1;
+        }
+      });
+      var article = state.pages.get(page);
+      if (article && !group.some(function (i) { return i.location === article.location; }))
+        group.push(item({doc: article, score: 0, matched: list.map(function () { return null; })}, list));
+      items.push(group);
+    });
+    return {items: items};
+  }
+
+  // The share of pairs of query ideas found close together (within NEAR_WORDS words) in an entry's text.
+  function nearness(matched) {
+    var places = [];
+    matched.forEach(function (m) {
+      if (!m || !m.hits.text) return;
+      var at = m.hits.text.filter(function (h) { return !h.part; }).map(function (h) { return h.from; });
+      if (at.length) places.push(at.sort(function (a, b) { return a - b; }));
+    });
+    var pairs = matched.length * (matched.length - 1) / 2;
+    if (!pairs || places.length < 2) return 0;
+    var close = 0;
+    for (var a = 0; a < places.length; a++)
+      for (var b = a + 1; b < places.length; b++) {
+        var i = 0, j = 0, found = false;
+        while (!found && i < places[a].length && j < places[b].length) {
+          if (Math.abs(places[a][i] - places[b][j]) <= NEAR_WORDS) found = true;
+          else if (places[a][i] < places[b][j]) i++; else j++;
+        }
+        if (found) close++;
+      }
+    return close / pairs;
+  }
+
+  // Text with the words at the given token indexes marked, escaped, cut to [from, to) characters.
+  function highlight(f, marked, from, to) {
+    var out = "", at = from;
+    f.tokens.forEach(function (t, i) {
+      if (!marked.has(i) || t.start < from || t.end > to) return;
+      out += escapeHTML(f.text.slice(at, t.start)) + "<mark>" + escapeHTML(f.text.slice(t.start, t.end)) + "</mark>";
+      at = t.end;
+    });
+    return out + escapeHTML(f.text.slice(at, to));
+  }
+
+  function markedTokens(matched, name, whole) {
+    var marked = new Set();
+    matched.forEach(function (m) {
+      if (m && m.hits[name]) m.hits[name].forEach(function (h) {
+        if (whole && h.part) return;
+        for (var i = h.from; i <= h.to; i++) marked.add(i);
+      });
+    });
+    return marked;
+  }
+
+  // About two lines of the text, where the most different query words are close together.
+  function snippet(f, marked) {
+    var text = f.text;
+    if (!text) return "";
+    var from = 0;
+    if (marked.size) {
+      var indexes = Array.from(marked).sort(function (a, b) { return a - b; });
+      var best = -1;
+      indexes.forEach(function (i) {
+        var start = f.tokens[i].start, words = new Set();
+        indexes.forEach(function (j) {
+          var t = f.tokens[j];
+          if (t.start >= start && t.end <= start + SNIPPET) words.add(t.term);
+        });
+        if (words.size > best) { best = words.size; from = start; }
+      });
+      var back = text.lastIndexOf(". ", from);
+      from = back >= 0 && from - back <= 60 ? back + 2 : Math.max(0, text.lastIndexOf(" ", Math.max(0, from - 20)) + 1);
+    }
+    var to = Math.min(text.length, from + SNIPPET);
+    if (to < text.length) {
+      var space = text.lastIndexOf(" ", to);
+      if (space > from + SNIPPET / 2) to = space;
+    }
+    return (from > 0 ? "… " : "") + highlight(f, marked, from, to) + (to < text.length ? " …" : "");
+  }
+
+  function item(entry, list) {
+    var doc = entry.doc, terms = Object.create(null);  // keys are what the reader typed ("__proto__" too)
+    list.forEach(function (idea, q) {
+      idea.typed.forEach(function (word) { terms[word.toLowerCase()] = Boolean(entry.matched[q]); });
+    });
+    var title = doc.fields.title;
+    return {
+      location: doc.location,
+      title: highlight(title, markedTokens(entry.matched, "title"), 0, title.text.length),
+      text: snippet(doc.fields.text, markedTokens(entry.matched, "text")),
+      score: entry.score,
+      terms: terms
+    };
+  }
+
+  // For the tests: the words search counts in a text (tests/browser/test_search_engine.py compares them with
+  // macros/kb/search.py's `words`).
+  self.kbSearchWords = function (text, stop) {
+    return tokens(String(text), new Set(stop || [])).map(function (t) { return t.term; });
+  };
+
+  addEventListener("message", function (event) {
+    var message = event.data || {};
+    if (message.type === 0) {
+      setup(message.data || {});
+      postMessage({type: 1});
+    } else if (message.type === 2) {
+      var data;
+      try {
+        data = search(message.data);
+      } catch (error) {
+        console.warn("Search failed:", error);
+        data = {items: []};
+      }
+      postMessage({type: 3, data: data});
+    }
+  });
+})();

@@ -1,0 +1,147 @@
+"""What search knows beyond the page text, and how it cuts text into words.
+
+The site's search runs in the reader's browser (docs/assets/kb-search.js, a worker that answers the
+theme's search box in place of Material's lunr worker). Besides each page's sections, as the search
+plugin indexes them, it is given:
+- each entry's keywords, in a `keywords` field of the entry's search document, on no page (never shown or
+  printed): its synonyms and the names and synonyms of the conditions and regions it concerns;
+- each entry kind's search boost (`ENTRY_BOOST`; pages set theirs in front matter);
+- the thesaurus and the common words, in the index's config (`search_config`): the worker applies the
+  thesaurus to every entry at query time, so a word added to a group once reaches every entry that uses
+  any term of the group.
+
+`words` cuts text as the worker does: the two must agree, or a thesaurus phrase would never match (a
+browser test compares them).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from .kinds import KINDS
+from .model import KnowledgeBase
+from .urls import source_of
+
+# lunr's English stop words (the list Material's search applied), and "still" (nearly every question here is
+# about pain that is still there), dropped from text and queries alike.
+STOP_WORDS = ("still "
+    "a able about across after all almost also am among an and any are as at be because been but by can cannot "
+    "could dear did do does either else ever every for from get got had has have he her hers him his how however "
+    "i if in into is it its just least let like likely may me might most must my neither no nor not of off often "
+    "on only or other our own rather said say says she should since so some than that the their them then there "
+    "these they this tis to too twas us wants was we were what when where which while who whom why will with "
+    "would yet you your"
+).split()
+
+KEYWORD_FIELD = "keywords"
+# A cause's page opens with the cause itself, at its plain weight; facets and FAQ answers are boosted by
+# their pages' front matter, and the glossary, index pages and references are lowered there.
+ENTRY_BOOST = {"cause": 1.0}
+# A cause page's list of its sources: found by a source's own words, below every entry.
+CAUSE_REFERENCES_BOOST = 0.1
+
+_STOP = frozenset(STOP_WORDS)
+
+
+def reduce(word: str) -> str:
+    """A word's common endings removed: a plural (-ies to -y from five letters, a final s from four letters but
+    not -ss, -us, -is), then -ing (from six letters) or -ed (from five, not -eed), then a final e (from five):
+    "placed", "place" and "places" all read "plac". Only plain a-z words are reduced."""
+    if not re.fullmatch(r"[a-z]+", word):
+        return word
+    if len(word) >= 5 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) >= 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) >= 6 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"):
+        word = word[:-2]
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def fold(word: str) -> str:
+    """A word without accents, in lower case."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> tuple[str, ...]:
+    """text cut into words as search cuts it: lower case, no accents, no common words or single letters, no
+    plural ending."""
+    result = []
+    for raw in re.findall(r"[^\W_]+", text):
+        word = fold(raw)
+        if word in _STOP or (len(word) == 1 and "a" <= word <= "z"):
+            continue
+        result.append(reduce(word))
+    return tuple(result)
+
+
+def linked_topics(entry: object) -> list:
+    """The conditions and regions an entry concerns (a facet's, a red flag's, an injection site's region)."""
+    topics = [*getattr(entry, "conditions", ()), *getattr(entry, "regions", ())]
+    region = getattr(entry, "region", None)
+    return topics + ([region] if region is not None else [])
+
+
+def _unique(candidates: Iterable[str]) -> list[str]:
+    unique: dict[str, str] = {}
+    for word in candidates:
+        unique.setdefault(word.lower(), word)
+    return list(unique.values())
+
+
+def keywords(entry: object) -> list[str]:
+    """An entry's search words beyond its page text: its synonyms, then the names and synonyms of the
+    conditions and regions it concerns; each once, case ignored. (Thesaurus words are added by the search
+    itself, for every entry alike.)"""
+    topics = [word for item in linked_topics(entry) for word in (item.name, *item.synonyms)]
+    return _unique([*getattr(entry, "synonyms", ()), *topics])
+
+
+def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], dict]:
+    """What every published entry's search document gains (its keywords, and its boost where ENTRY_BOOST
+    sets one), by where the document is: (page source, anchor or "")."""
+    places: dict[tuple[str, str], dict] = {}
+    for kind in KINDS:
+        if not kind.addressed:
+            continue
+        for entry in getattr(kb, kind.attr):
+            if not kind.is_published(entry):
+                continue
+            fields: dict = {}
+            found = keywords(entry)
+            if found:
+                fields[KEYWORD_FIELD] = " ".join(found)
+            if kind.name in ENTRY_BOOST:
+                fields["boost"] = ENTRY_BOOST[kind.name]
+            if fields:
+                places[source_of(entry)] = fields
+    for cause in kb.causes:
+        places[(source_of(cause)[0], "references")] = {"boost": CAUSE_REFERENCES_BOOST}
+    return places
+
+
+# The lines of links that end an entry on its page ("Related: ...", "Sources: ..."): on the page they lead on, in
+# search they would make every entry that links to an idea a match for it. Their names reach an entry's keywords
+# where they describe it (its conditions and regions).
+LINK_LINES = ("Red flags", "Red flags to exclude", "Injection sites", "Related", "Conditions and regions", "Sources",
+              "Cited in", "Causes", "Causes examined", "See also", "Consider when", "Usual differentials", "Where",
+              "Read more")
+_LINK_LINE = re.compile(r"<p>(?:" + "|".join(re.escape(label) for label in LINK_LINES) + r"): .*?</p>", re.S)
+
+
+def without_link_lines(text: str) -> str:
+    """A section's indexed text (HTML, as the search plugin keeps it) without its lines of links."""
+    return _LINK_LINE.sub("", text)
+
+
+def search_config(kb: KnowledgeBase) -> dict:
+    """What the search worker needs besides the documents: the common words it drops, the thesaurus, and the
+    words of body regions' names, which say where the pain is rather than what is wrong, so weigh less."""
+    return {"stop": list(STOP_WORDS),
+            "context": sorted({word for region in kb.regions for word in words(region.name)}),
+            "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings)} for g in kb.thesaurus]}

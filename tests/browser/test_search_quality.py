@@ -1,0 +1,93 @@
+"""Search finds what clinicians type: every query of the query sets (tests/search/) typed into the real search
+box, online and in the offline copy (file://), must show a right answer among the first three result links.
+
+The tuning set (queries.yaml) is what search is tuned against; the held-out set (heldout.yaml) was written
+with it, before any tuning, and is never tuned against. The tuning set must reach the 90% target; the held-out
+set does not yet, and is held to a floor so that it cannot slip back. The held-out failures are not listed on
+purpose: fixing them one by one would make the held-out set a tuning set.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.search import TARGET, TRACK_SEARCH, load_queries, open_search, site_address
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def search_context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(TRACK_SEARCH)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def boxes(search_context, server, offline_copy):
+    """One search box per copy of the site, each typed into query after query."""
+    return {"online": open_search(search_context, server),
+            "offline": open_search(search_context, (offline_copy / "index.html").as_uri())}
+
+
+@pytest.mark.parametrize("copy", ["online", "offline"])
+def test_the_tuning_queries_find_their_entry_among_the_first_three_links(boxes, copy):
+    score = boxes[copy].score("tuning", copy, load_queries("tuning"))
+    failures = "\n".join(f"  {query!r}: {links}" for query, links in score.failures)
+    assert score.ratio >= TARGET, f"{score}, target {TARGET:.0%}; failing:\n{failures}"
+
+
+# The held-out set does not yet reach the 90% target (issue 14 stays open until it does): 36/48 (75%) when the
+# search worker landed. This floor only stops it slipping back; raise it as search improves, never lower it.
+HELD_OUT_FLOOR = 0.72
+
+
+@pytest.mark.parametrize("copy", ["online", "offline"])
+def test_the_held_out_queries_do_not_fall_below_their_floor(boxes, copy):
+    score = boxes[copy].score("held-out", copy, load_queries("held-out"))
+    ratio, summary = score.ratio, str(score)  # plain values: pytest would print the failures of the object
+    assert ratio >= HELD_OUT_FLOOR, (f"{summary}, floor {HELD_OUT_FLOOR:.0%}, target {TARGET:.0%}"
+                                     " (failures not listed: never tune against them)")
+
+
+@pytest.mark.parametrize("query", ["a", "the", "how", "is it"])
+def test_common_words_and_single_letters_match_nothing(boxes, query):
+    box = boxes["online"]
+    assert box.search(query) == []
+    assert box.page.locator(".md-search-result__meta").inner_text() == "No matching documents"
+
+
+def test_a_misspelling_from_the_thesaurus_finds_the_entry(boxes):
+    assert "glossary/#corticosteroid" in boxes["online"].search("cortizone")
+
+
+def test_snippets_are_short_enough_for_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    ctx.add_init_script(TRACK_SEARCH)
+    box = open_search(ctx, server)
+    box.search("steroid injection knee")
+    heights = box.page.locator(".md-search-result__article").evaluate_all(
+        "articles => articles.filter(a => a.offsetParent !== null).slice(0, 6).map(a => a.getBoundingClientRect().height)")
+    ctx.close()
+    assert heights and max(heights) <= 160, f"result heights in px on a phone: {heights}"
+
+
+def test_keywords_and_the_thesaurus_reach_the_offline_index_too(offline_copy):
+    text = (offline_copy / "search" / "search_index.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("{"):text.rindex("}") + 1])
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    assert "radiculopathy" in docs["causes/alternative-pathology.html#neuropathic-pain"]["keywords"]
+    assert any("cortizone" in group["misspellings"] for group in index["config"]["kb"]["thesaurus"])
+
+
+@pytest.mark.parametrize("href, root, address", [
+    ("http://127.0.0.1:8000/causes/x/?h=knee#facet", "http://127.0.0.1:8000/", "causes/x/#facet"),
+    ("http://127.0.0.1:8000/?h=a", "http://127.0.0.1:8000/", ""),
+    ("file:///tmp/site/causes/x.html?h=knee#facet", "file:///tmp/site/", "causes/x/#facet"),
+    ("file:///tmp/site/index.html", "file:///tmp/site/", ""),
+    ("file:///tmp/site/faq.html#how-long-to-wait", "file:///tmp/site/", "faq/#how-long-to-wait"),
+])
+def test_result_links_are_read_as_the_online_site_addresses(href, root, address):
+    assert site_address(href, root) == address

@@ -1,0 +1,68 @@
+"""What the built site's search index holds and who reads it: reader pages only, each entry's keywords (on no
+page), the thesaurus in the index's config, and the site's own search worker named to the theme."""
+from __future__ import annotations
+
+import json
+import re
+
+from macros.kb.search import KEYWORD_FIELD, STOP_WORDS
+
+
+def index_of(site):
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_project_pages_stay_out_of_search_and_the_changelog_stays_in(site):
+    pages = {doc["location"].split("#")[0] for doc in index_of(site)["docs"]}
+    assert not pages & {"contributing/", "benchmarks/", "lighthouse/"}
+    assert "changelog/" in pages and "faq/" in pages
+
+
+def test_keywords_reach_the_index_of_the_entry_they_belong_to(site):
+    docs = {doc["location"]: doc for doc in index_of(site)["docs"]}
+    assert "radiculopathy" in docs["causes/alternative-pathology/#neuropathic-pain"][KEYWORD_FIELD].lower()
+    assert "radiculopathy" not in docs["causes/delayed-effect/#onset-takes-time"].get(KEYWORD_FIELD, "").lower()
+
+
+def test_the_index_config_carries_the_thesaurus_and_the_common_words(site, kb):
+    config = index_of(site)["config"]["kb"]
+    assert len(config["thesaurus"]) == len(kb.thesaurus) and config["stop"] == list(STOP_WORDS)
+    assert "knee" in config["context"]
+
+
+def test_glossary_references_and_index_pages_rank_below_facets_and_faq_answers(site):
+    boost = {doc["location"]: doc.get("boost", 1) for doc in index_of(site)["docs"]}
+    facet, faq = boost["causes/inadequate-dosage/#body-size-not-considered"], boost["faq/#how-long-to-wait"]
+    for lower in ("glossary/#corticosteroid", "references/", "conditions/", "regions/",
+                  "causes/inadequate-dosage/#references"):
+        assert boost[lower] < min(facet, faq), lower
+
+
+def test_keywords_are_on_no_page(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Also searched as" not in html, page
+        assert "diabeetus" not in html and "kenolog" not in html, page  # misspellings from the thesaurus
+
+
+def test_every_page_points_the_theme_at_the_site_s_own_search_worker(site):
+    """The theme's worker address is replaced in overrides/main.html; a new theme version renames its worker,
+    and this fails rather than search quietly falling back to lunr."""
+    assert (site / "assets" / "kb-search.js").is_file()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if 'id="__config"' not in html:
+            continue
+        config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
+        assert config["search"].endswith("assets/kb-search.js"), page
+        assert "workers/search." not in html, page
+
+
+def test_the_lines_of_links_that_end_an_entry_stay_out_of_its_indexed_text(site):
+    """"Related: ..." on a facet would make it a match for every facet it names."""
+    for doc in index_of(site)["docs"]:
+        assert not re.search(r"<p>(?:Related|Sources|Red flags|Conditions and regions|Cited in): ", doc["text"]), \
+            doc["location"]
+    docs = {doc["location"]: doc for doc in index_of(site)["docs"]}
+    assert "Body size not taken into account" not in docs["causes/improper-technique/#wrong-depth"]["text"]
+    assert "tendon" in docs["causes/improper-technique/#wrong-depth"]["text"]  # the entry's own text stays
