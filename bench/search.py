@@ -155,21 +155,35 @@ class Speed:
                 f"{self.median_ms:.1f} ms, slowest {self.slowest_ms:.1f} ms")
 
 
-# The worker asked directly, as the theme asks it: the index once, then each query; timed in the page.
+# The search worker asked directly, as the theme asks it: `window.engine(index)` starts a worker of its own for
+# an index and returns {ready, ask(query)}; ask answers with the theme's RESULT message data. Used by make bench
+# (timing) and by tests/browser/test_search_engine.py.
+ENGINE = """() => {
+  window.engine = (index) => {
+    const worker = new Worker('assets/kb-search.js');
+    const send = (message) => new Promise((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(message);
+    });
+    const ready = send({type: 0, data: {config: index.config, docs: index.docs}});
+    return {ready, ask: async (query) => { await ready; return (await send({type: 2, data: query})).data; },
+            stop: () => worker.terminate()};
+  };
+}"""
+
 TIME_WORKER = """async (queries) => {
   const index = await (await fetch('search/search_index.json')).json();
-  const worker = new Worker('assets/kb-search.js');
-  const ask = (message) => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.postMessage(message); });
   let start = performance.now();
-  await ask({type: 0, data: {config: index.config, docs: index.docs}});
+  const engine = window.engine(index);
+  await engine.ready;
   const setup = performance.now() - start;
   const times = [];
   for (const query of queries) {
     start = performance.now();
-    await ask({type: 2, data: query});
+    await engine.ask(query);
     times.push(performance.now() - start);
   }
-  worker.terminate();
+  engine.stop();
   return [setup, times];
 }"""
 
@@ -179,6 +193,7 @@ def time_worker(context, url: str) -> Speed:
     page = context.new_page()
     page.goto(url + "404.html")
     queries = [query.text for name in QUERY_SETS for query in load_queries(name)]
+    page.evaluate(ENGINE)
     setup, times = page.evaluate(TIME_WORKER, queries)
     page.close()
     return Speed(setup, times)

@@ -133,7 +133,7 @@
 
     // The thesaurus: each term or misspelling, as words, leads to its group's terms.
     var phrases = new Map();  // first word -> [{words, group}]
-    var groups = (kb.thesaurus || []).map(function (group) {
+    (kb.thesaurus || []).forEach(function (group) {
       var cut = function (term) { return tokens(String(term), stop).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
@@ -144,11 +144,10 @@
         list.push({words: words, group: entry});
         words.forEach(function (w) { if (!vocabulary.has(w)) vocabulary.set(w, 0); });
       });
-      return entry;
     });
 
     state = {
-      stop: stop, context: new Set(kb.context || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases, groups: groups,
+      stop: stop, context: new Set(kb.context || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }

@@ -38,7 +38,7 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
     pages = {}
     for cause in kb.causes:
         src = source_of(cause)[0]
-        # Cause pages rank first in search: their facet titles are what readers look for.
+        # Facets rank with red flags in search, above the glossary and references (macros/kb/search.py).
         # The theme writes the description into an attribute without escaping it: it must arrive escaped.
         meta = {"title": cause.title, "description": html.escape(cause.summary), "search": {"boost": 1.3},
                 "render_macros": False, GENERATED_MARK: True,

@@ -13,23 +13,11 @@ import re
 import pytest
 import yaml
 
+from bench.search import ENGINE
 from conftest import ROOT
 from macros.kb.search import STOP_WORDS, words
 
 pytestmark = pytest.mark.browser
-
-# A worker of its own for each index handed to it; ask(query) answers with the theme's RESULT message data.
-ENGINE = """() => {
-  window.engine = (index) => {
-    const worker = new Worker('assets/kb-search.js');
-    const ask = (message) => new Promise((resolve) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.postMessage(message);
-    });
-    const ready = ask({type: 0, data: {config: index.config, docs: index.docs}});
-    return {ask: async (query) => { await ready; return (await ask({type: 2, data: query})).data; }};
-  };
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +42,7 @@ def ask(page, index, *queries):
         const engine = window.engine(index);
         const out = [];
         for (const query of queries) out.push((await engine.ask(query)).items);
+        engine.stop();
         return out;
     }""", [index, list(queries)])
 

@@ -8,7 +8,7 @@ import re
 import yaml
 
 from conftest import ROOT
-from macros.kb.search import KEYWORD_FIELD, STOP_WORDS
+from macros.kb.search import KEYWORD_FIELD, LINK_LINES, STOP_WORDS
 
 
 def index_of(site):
@@ -79,3 +79,12 @@ def test_every_answer_of_every_query_set_is_an_address_search_can_return(site):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
             missing = [answer for answer in item["answers"] if answer not in locations]
             assert not missing, f"{path.name}: {item['query']!r} names {missing}"
+
+
+def test_every_line_of_links_the_templates_write_is_one_search_leaves_out():
+    """LINK_LINES repeats the labels the templates give their lines of links; a new label must join it, or its
+    links would make the entry a match for every idea they name."""
+    labels = set()
+    for template in (ROOT / "macros" / "templates").glob("*.j2"):
+        labels |= set(re.findall(r"\*\*([^*]+):\*\* (?:\{%[^%]*%\})?\{\{ m\.links\(", template.read_text(encoding="utf-8")))
+    assert labels and labels <= set(LINK_LINES), sorted(labels - set(LINK_LINES))
