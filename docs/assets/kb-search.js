@@ -27,13 +27,18 @@
   var WEIGHTS = {title: TITLE, keywords: KEYWORDS, text: 1};
   var SNIPPET = 150;  // characters of text around the best match, about two lines on a phone
   var MAX_GROUPS = 30;
+  var MAX_INSIDE = 1;  // body-region words a thesaurus phrase may hold ("steroid knee injection")
   var MAX_WORDS = 16;  // words of a query read (a pasted paragraph is cut here, and to 200 characters)
   var SHOWN = 0.4, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
   var PART = 0.2;  // a phrase's word found alone, against the phrase
   var SYNONYM = 0.85;  // another term of the group of what was typed, against the typed words
   var NEAR = 0.5, NEAR_WORDS = 8;  // query ideas close together in the text count up to 1 + NEAR times
   var CONTEXT = 0.5;  // a body region's word ("knee" in "knee still swollen") counts this much
+  var VAGUE = 0.2;  // an everyday word ("getting", "much") counts this much
   var NAMED = 2;  // an entry whose title is all query words counts this much more (1 + NAMED times)
+  // A red flag that has, in its own words, every telling word of the query (rarity TELLING or more) comes
+  // first when it scores at least URGENT of the best: "fever after joint injection" opens on infection.
+  var URGENT = 0.6, TELLING = 2;
   var WORD = /[\p{L}\p{N}]+/gu;
   var COMBINING = /[\u0300-\u036f]/g;
 
@@ -56,12 +61,13 @@
   }
 
   // The words of a text that search counts, each with where it is in the text.
-  function tokens(text, stop) {
+  function tokens(text, stop, dropped) {
     var found = [];
     WORD.lastIndex = 0;
     var match;
     while ((match = WORD.exec(text)) !== null) {
       var word = fold(match[0]);
+      if (dropped && dropped.has(word)) word = dropped.get(word);
       if (stop.has(word) || (word.length === 1 && /[a-z]/.test(word))) continue;
       found.push({term: reduce(word), start: match.index, end: match.index + match[0].length});
     }
@@ -90,8 +96,8 @@
     });
   }
 
-  function field(text, stop) {
-    var list = tokens(text, stop);
+  function field(text, stop, dropped) {
+    var list = tokens(text, stop, dropped);
     var positions = new Map();
     list.forEach(function (token, i) {
       var at = positions.get(token.term);
@@ -104,6 +110,7 @@
     var config = data.config || {};
     var kb = config.kb || {};
     var stop = new Set(kb.stop || []);
+    var dropped = new Map(Object.entries(kb.apostrophe_dropped || {}));
     var vocabulary = new Map();  // word -> number of documents that have it
     var pages = new Map();
     var docs = (data.docs || []).map(function (raw) {
@@ -115,9 +122,9 @@
         article: !pages.has(page),  // the theme's rule: a page's first document is its article
         boost: typeof raw.boost === "number" && raw.boost > 0 ? raw.boost : 1,
         fields: {
-          title: field(plain(raw.title), stop),
-          keywords: field(plain(raw.keywords), stop),
-          text: field(plain(raw.text), stop)
+          title: field(plain(raw.title), stop, dropped),
+          keywords: field(plain(raw.keywords), stop, dropped),
+          text: field(plain(raw.text), stop, dropped)
         }
       };
       if (doc.article) pages.set(page, doc);
@@ -134,7 +141,7 @@
     // The thesaurus: each term or misspelling, as words, leads to its group's terms.
     var phrases = new Map();  // first word -> [{words, group}]
     (kb.thesaurus || []).forEach(function (group) {
-      var cut = function (term) { return tokens(String(term), stop).map(function (t) { return t.term; }); };
+      var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
       var entry = {terms: terms};
@@ -147,7 +154,8 @@
     });
 
     state = {
-      stop: stop, context: new Set(kb.context || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      stop: stop, dropped: dropped, context: new Set(kb.context || []), vague: new Set(kb.vague || []),
+      urgent: new Set(kb.urgent || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -201,45 +209,55 @@
 
   // The query as ideas: each a thesaurus phrase (longest first) with all its group's terms, or one word.
   function ideas(query) {
-    var typed = tokens(query, state.stop).slice(0, MAX_WORDS);
-    var words = typed.map(function (t) { return correct(t.term); });
+    var typed = tokens(query, state.stop, state.dropped).slice(0, MAX_WORDS);
+    // Everyday words are taken as typed: "definition" is not a slip for "definitive".
+    var words = typed.map(function (t) { return state.vague.has(t.term) ? t.term : correct(t.term); });
     // Thesaurus phrases in the query, the longest first ("hip pain coming from the back" is "hip" and
-    // "pain coming from the back", not "hip pain" and two words).
+    // "pain coming from the back", not "hip pain" and two words). A body region's words may stand inside a
+    // phrase ("how many hip injections" holds "how many injections", and "hip" stays an idea of its own).
     var found = [];
     words.forEach(function (word, i) {
       (state.phrases.get(word) || []).forEach(function (phrase) {
-        var n = phrase.words.length;
-        if (i + n > words.length) return;
-        for (var k = 1; k < n; k++) if (words[i + k] !== phrase.words[k]) return;
-        found.push({at: i, phrase: phrase});
+        var at = [i], j = i + 1, skipped = 0;
+        for (var k = 1; k < phrase.words.length; j++) {
+          if (j >= words.length) return;
+          if (words[j] === phrase.words[k]) { at.push(j); k++; }
+          else if (state.context.has(words[j]) && skipped < MAX_INSIDE) skipped++;
+          else return;
+        }
+        found.push({at: at, skipped: skipped, phrase: phrase});
       });
     });
-    found.sort(function (a, b) { return b.phrase.words.length - a.phrase.words.length || a.at - b.at; });
+    found.sort(function (a, b) {
+      return b.phrase.words.length - a.phrase.words.length || a.skipped - b.skipped || a.at[0] - b.at[0];
+    });
     var taken = words.map(function () { return null; });
     found.forEach(function (f) {
-      for (var k = 0; k < f.phrase.words.length; k++) if (taken[f.at + k]) return;
-      for (k = 0; k < f.phrase.words.length; k++) taken[f.at + k] = f;
+      if (f.at.some(function (k) { return taken[k]; })) return;
+      f.at.forEach(function (k) { taken[k] = f; });
     });
     var list = [];
-    for (var i = 0; i < words.length;) {
-      var best = taken[i] ? taken[i].phrase : null;
-      var n = best ? best.words.length : 1;
-      var own = words.slice(i, i + n);
+    words.forEach(function (word, i) {
+      var phrase = taken[i];
+      if (phrase && phrase.at[0] !== i) return;  // read with the phrase it belongs to
+      var at = phrase ? phrase.at : [i];
+      var own = at.map(function (k) { return words[k]; });
+      var best = phrase ? phrase.phrase : null;
       var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
       // The reader's own words count fully; the group's other terms a little less.
       alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });
       alternatives.push({words: own, quality: 1});
       // A phrase's own words, one at a time, count for a little ("keyhole surgery" finds "surgery").
-      if (n > 1) own.forEach(function (word) { alternatives.push({words: [word], quality: PART, part: true}); });
+      if (own.length > 1) own.forEach(function (w) { alternatives.push({words: [w], quality: PART, part: true}); });
       list.push({
-        typed: typed.slice(i, i + n).map(function (t) { return query.slice(t.start, t.end); }),
+        typed: at.map(function (k) { return query.slice(typed[k].start, typed[k].end); }),
         alternatives: alternatives,
-        context: own.every(function (word) { return state.context.has(word); }),
+        context: own.every(function (w) { return state.context.has(w); }),
+        vague: !best && state.vague.has(word),
         // The last word may be half typed; another matches the words it begins only if none is itself.
-        prefix: !best && words[i].length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(words[i]) > 0))
+        prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
       });
-      i += n;
-    }
+    });
     return list;
   }
 
@@ -277,19 +295,21 @@
     if (!list.length) return {items: []};
     var docs = state.docs;
     var matches = docs.map(function () { return []; });  // per document, per idea: {score, hits}
-    var frequency = list.map(function () { return 0; });
+    // Entries that have each idea; those with only part of a phrase ("joints" of "many joints") count PART.
+    var frequency = list.map(function () { return 0; }), partly = list.map(function () { return 0; });
     list.forEach(function (idea, q) {
       docs.forEach(function (doc, d) {
-        var score = 0, hits = {};
+        var score = 0, hits = {}, full = false;
         Object.keys(WEIGHTS).forEach(function (name) {
           var f = doc.fields[name];
           var best = 0, found = [];
+          var length = name === "text" ? f.tokens.length : state.averageText;
           idea.alternatives.forEach(function (alt) {
             var at = occurrences(f, alt.words, idea.prefix && alt.words.length === 1);
             if (!at.length) return;
             var quality = 0;
             at.forEach(function (h) { quality = Math.max(quality, h.quality * alt.quality); h.part = alt.part; });
-            var length = name === "text" ? f.tokens.length : state.averageText;
+            if (!alt.part) full = true;
             best = Math.max(best, quality * saturate(at.length, length, state.averageText));
             found = found.concat(at);
           });
@@ -297,12 +317,17 @@
           score += WEIGHTS[name] * best;
         });
         matches[d][q] = score > 0 ? {score: score, hits: hits} : null;
-        if (score > 0) frequency[q] += 1;
+        if (full) frequency[q] += 1;
+        if (score > 0) partly[q] += 1;
       });
     });
+    frequency = frequency.map(function (n, q) { return n + PART * (partly[q] - n); });
     // How telling each idea is: near nothing for a word most entries use ("injection"), much for a rare one.
+    // A word no entry has ("cant", a slip too far to correct) tells nothing about which entry is meant.
     var rarity = frequency.map(function (n, q) {
-      return Math.max(0.1, Math.log((docs.length - n + 0.5) / (n + 0.5))) * (list[q].context ? CONTEXT : 1);
+      if (!partly[q]) return 0;
+      return Math.max(0.1, Math.log((docs.length - n + 0.5) / (n + 0.5))) * (list[q].context ? CONTEXT : 1) *
+        (list[q].vague ? VAGUE : 1);
     });
     var weight = rarity.reduce(function (a, b) { return a + b; }, 0) || 1;
     var scored = [];
@@ -317,11 +342,21 @@
       var title = doc.fields.title.tokens.length;
       var named = title ? markedTokens(naming, "title", true).size / title : 0;
       var coverage = covered / weight;
-      var near = nearness(matches[d]);
+      var near = nearness(matches[d].filter(function (m, q) { return rarity[q] > 0; }));
+      // The telling words of the query that say what is wrong, not where: rare, and not among the entry's
+      // keywords (a red flag's keywords are the places it concerns, "plantar fasciitis" among them).
+      var asked = list.filter(function (idea, q) {
+        return !idea.context && rarity[q] >= TELLING && !(matches[d][q] && matches[d][q].hits.keywords);
+      });
+      var telling = asked.length > 0 && list.every(function (idea, q) {
+        return asked.indexOf(idea) < 0 || (matches[d][q] && whole(matches[d][q]));
+      });
       scored.push({doc: doc, score: sum * (0.4 + 0.6 * coverage * coverage) * (1 + NAMED * named) * (1 + NEAR * near) * doc.boost,
-                   matched: matches[d]});
+                   matched: matches[d], telling: telling});
     });
     scored.sort(function (a, b) { return b.score - a.score || (a.doc.location < b.doc.location ? -1 : 1); });
+    var flag = scored.findIndex(function (e) { return e.telling && state.urgent.has(e.doc.location); });
+    if (flag > 0 && scored[flag].score >= URGENT * scored[0].score) scored.unshift(scored.splice(flag, 1)[0]);
 
     var groups = new Map();
     scored.forEach(function (entry) {
@@ -353,6 +388,12 @@
   }
 
   // The share of pairs of query ideas found close together (within NEAR_WORDS words) in an entry's text.
+  // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's
+  // beginning) in an entry's own words: its title or text.
+  function whole(m) {
+    return ["title", "text"].some(function (name) { return (m.hits[name] || []).some(function (h) { return !h.part && h.quality >= 1; }); });
+  }
+
   function nearness(matched) {
     var places = [];
     matched.forEach(function (m) {
@@ -441,8 +482,8 @@
 
   // For the tests: the words search counts in a text (tests/browser/test_search_engine.py compares them with
   // macros/kb/search.py's `words`).
-  self.kbSearchWords = function (text, stop) {
-    return tokens(String(text), new Set(stop || [])).map(function (t) { return t.term; });
+  self.kbSearchWords = function (text, stop, dropped) {
+    return tokens(String(text), new Set(stop || []), new Map(Object.entries(dropped || {}))).map(function (t) { return t.term; });
   };
 
   addEventListener("message", function (event) {

@@ -19,9 +19,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from .kinds import KINDS
+from .kinds import KINDS, kind_of
 from .model import KnowledgeBase
-from .urls import source_of
+from .urls import source_of, url_of
 
 # lunr's English stop words (the list Material's search applied), and "still" (nearly every question here is
 # about pain that is still there), dropped from text and queries alike.
@@ -42,6 +42,13 @@ ENTRY_BOOST = {"cause": 1.0}
 CAUSE_REFERENCES_BOOST = 0.1
 
 _STOP = frozenset(STOP_WORDS)
+
+# Words typed on a phone without their apostrophe, read as search reads them with it: "didn't" is "didn" and a
+# one-letter "t" (dropped), so "didnt" is "didn"; "can't" is the common word "can", so "cant" is dropped too.
+APOSTROPHE_DROPPED = {
+    word + "t": word
+    for word in "aren can couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren won wouldn".split()
+}
 
 
 def reduce(word: str) -> str:
@@ -74,10 +81,26 @@ def words(text: str) -> tuple[str, ...]:
     result = []
     for raw in re.findall(r"[^\W_]+", text):
         word = fold(raw)
+        word = APOSTROPHE_DROPPED.get(word, word)
         if word in _STOP or (len(word) == 1 and "a" <= word <= "z"):
             continue
         result.append(reduce(word))
     return tuple(result)
+
+
+# Everyday words that say little about which entry is meant ("getting", "much", "actually", "nothing"). Few
+# entries use them, so by rarity alone they would weigh as much as "sciatica"; search counts them VAGUE as
+# much as other words. Unlike stop words they stay in the query, so thesaurus phrases that hold them
+# ("did nothing", "down below") still match.
+VAGUE_WORDS = (
+    "actually again ago already although anymore anyone anything anyway around basically bit came come comes "
+    "coming couple definitely definition difference doing done down even everyone everything explain "
+    "explained few gave getting gets go goes going gone guy happen happened happens instead keep keeps kept know "
+    "lady lot lots made make makes many mean meaning means much need needed needs nothing now okay out over "
+    "people perhaps person please possibly pretty probably put quite really seem seemed seems someone something "
+    "take takes taking tell thanks thing things think thought though told took tried try trying turn turned turns "
+    "up way whats went"
+).split()
 
 
 def linked_topics(entry: object) -> list:
@@ -140,8 +163,13 @@ def without_link_lines(text: str) -> str:
 
 
 def search_config(kb: KnowledgeBase) -> dict:
-    """What the search worker needs besides the documents: the common words it drops, the thesaurus, and the
-    words of body regions' names, which say where the pain is rather than what is wrong, so weigh less."""
+    """What the search worker needs besides the documents: the common words it drops (and how it reads words
+    typed without their apostrophe), the everyday words that weigh little, the thesaurus, the words of body
+    regions' names, which say where the pain is rather than what is wrong, so weigh less, and the addresses
+    of the red flags, which come first when they answer the question."""
     return {"stop": list(STOP_WORDS),
+            "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
+            "vague": sorted(set(words(" ".join(VAGUE_WORDS)))),
+            "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
             "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings)} for g in kb.thesaurus]}

@@ -15,7 +15,7 @@ import yaml
 
 from bench.search import ENGINE
 from conftest import ROOT
-from macros.kb.search import STOP_WORDS, words
+from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, VAGUE_WORDS, words
 
 pytestmark = pytest.mark.browser
 
@@ -51,18 +51,31 @@ def locations(result):
     return [item["location"] for group in result for item in group]
 
 
-def small_index(docs, thesaurus=(), context=()):
-    return {"config": {"kb": {"stop": list(STOP_WORDS), "thesaurus": list(thesaurus), "context": list(context)}},
-            "docs": [{"location": loc, "title": title, "text": text} for loc, title, text in docs]}
+def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None):
+    """An index of docs (location, title, text), read with the site's common and everyday words."""
+    keywords = keywords or {}
+    return {"config": {"kb": {"stop": list(STOP_WORDS), "apostrophe_dropped": APOSTROPHE_DROPPED,
+                              "vague": sorted(set(words(" ".join(VAGUE_WORDS)))), "urgent": list(urgent),
+                              "thesaurus": list(thesaurus), "context": list(context)}},
+            "docs": [{"location": loc, "title": title, "text": text, "keywords": keywords.get(loc, "")}
+                     for loc, title, text in docs]}
+
+
+# Entries on other topics, so that how rare a word is means something in a small index.
+# Like the site's, most mention an injection.
+OTHER_TOPICS = [(f"other/#topic-{i}", f"Topic {i}", f"Text number {i} about exercise and posture after an injection.")
+                for i in range(30)]
 
 
 @pytest.mark.parametrize("text", [
     "How many injections a year?", "The patient's knee", "X-ray changes, NSAIDs and HbA1c",
     "Café anaesthésie; œdème", "placed placing places injuries worked bleeding bursitis lupus stress",
     "C7 nerve-root, T2 and 10 mg in 2 ml", "ÉPIDURAL   Steroid—injection’s flare-ups", "a I x 4",
+    "didnt help, cant lift, it doesn't work, WONT",
 ])
 def test_search_cuts_words_the_same_in_python_and_in_the_browser(page, text):
-    assert tuple(page.evaluate("([t, s]) => kbSearchWords(t, s)", [text, list(STOP_WORDS)])) == words(text)
+    found = page.evaluate("([t, s, d]) => kbSearchWords(t, s, d)", [text, list(STOP_WORDS), APOSTROPHE_DROPPED])
+    assert tuple(found) == words(text)
 
 
 def test_a_word_added_to_a_group_once_reaches_every_entry_that_uses_the_group(page, site_index):
@@ -108,6 +121,65 @@ def test_a_half_typed_last_word_finds_the_words_it_begins(page):
     index = small_index([("a/", "Trochanteric region", "Lateral hip."), ("b/", "Knee", "Joint.")])
     [result] = ask(page, index, "trochan")
     assert locations(result) == ["a/"]
+
+
+def test_a_body_region_may_stand_inside_a_phrase(page):
+    """ "how many hip injections" holds the phrase "how many injections", so the group's "repeat injection"
+    is found (and marked); "hip" still counts on its own."""
+    index = small_index([
+        ("faq/#repeat", "Should the injection be repeated?", "Repeat injections: how often, and when to stop."),
+        ("sites/#hip", "Hip joint", "The hip joint lies deep."),
+        *OTHER_TOPICS,
+    ], thesaurus=[{"terms": ["repeat injection", "how many injections"], "misspellings": []}], context=["hip"])
+    [result] = ask(page, index, "how many hip injections")
+    found = {item["location"]: item for group in result for item in group}
+    assert "<mark>Repeat</mark> <mark>injections</mark>" in found["faq/#repeat"]["text"]
+    assert "sites/#hip" in found
+
+
+def test_an_everyday_word_weighs_less_than_what_is_wrong(page):
+    """ "actually" is rarer than "sciatica" in this index, yet the query is about sciatica."""
+    index = small_index([
+        ("a/#sciatica", "Nerve root pain", "Leg pain from a nerve root, which often eases."),
+        ("b/#getting-better", "Actually getting better", "Recovery takes time."),
+        ("c/#leg", "Leg pain", "Sciatica is one cause of leg pain, among many."),
+        *OTHER_TOPICS,
+    ], keywords={"a/#sciatica": "sciatica radiculopathy"})
+    [result] = ask(page, index, "sciatica actually")
+    assert locations(result)[0] == "a/#sciatica"
+
+
+def test_a_word_no_entry_has_leaves_the_order_as_it_was(page, site_index):
+    plain, with_unknown = ask(page, site_index, "gout knee", "qqqq gout knee")
+    assert [(i["location"], i["score"]) for g in with_unknown for i in g] == \
+        [(i["location"], i["score"]) for g in plain for i in g]
+
+
+FACET_AND_FLAG = [
+    ("causes/location/#shoulder-missed", "Shoulder bursa missed",
+     "A shoulder injection may miss the bursa; heart disease is a rare cause of shoulder pain."),
+    ("red-flags/#heart", "Visceral pain felt in the shoulder",
+     "Left shoulder pain on exertion, with breathlessness, suggests the heart."),
+    *OTHER_TOPICS,
+]
+
+
+def test_a_red_flag_that_has_what_is_wrong_comes_first(page):
+    """The facet scores higher ("shoulder injection" is its title), but the flag has "heart" in its own words."""
+    plain, urgent = ask(page, small_index(FACET_AND_FLAG), "shoulder injection heart"), \
+        ask(page, small_index(FACET_AND_FLAG, urgent=["red-flags/#heart"]), "shoulder injection heart")
+    assert locations(plain[0])[0] == "causes/location/#shoulder-missed"
+    assert locations(urgent[0])[0] == "red-flags/#heart"
+
+
+def test_a_red_flag_that_shares_only_the_place_stays_where_it_ranks(page):
+    """A flag's keywords are the places it concerns: naming a place ("plantar fasciitis") does not lift it."""
+    docs = [("sites/#plantar-fascia", "Plantar fascia", "Plantar fasciitis injection at the heel."),
+            ("red-flags/#rupture", "Tendon rupture", "A sudden pop after an injection for plantar fasciitis."),
+            *OTHER_TOPICS]
+    index = small_index(docs, urgent=["red-flags/#rupture"], keywords={"red-flags/#rupture": "plantar fasciitis"})
+    [result] = ask(page, index, "plantar fasciitis injection")
+    assert locations(result)[0] == "sites/#plantar-fascia"
 
 
 def test_common_words_and_single_letters_alone_find_nothing(page, site_index):

@@ -84,6 +84,11 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     assert len(config["thesaurus"]) == len(kb.thesaurus)
     assert {"a", "the", "how", "still"} <= set(config["stop"])
     assert {"knee", "hip", "shoulder", "back"} <= set(config["context"])
+    # Everyday words weigh little, as search reads them ("getting" is "gett"); no clinical word is among them.
+    assert {"gett", "much", "actually", "noth"} <= set(config["vague"])
+    assert not {"pain", "worse", "sudden", "fever", "week", "knee"} & set(config["vague"])
+    # Every published red flag, by its address, and nothing else.
+    assert config["urgent"] == sorted(f"red-flags/#{flag.id}" for flag in kb.red_flags)
     assert "cortizone" in next(g["misspellings"] for g in config["thesaurus"] if "cortisone" in g["terms"])
 
 
@@ -97,6 +102,9 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     ("worked working works", ("work", "work", "work")),
     ("bleeding bursitis lupus", ("bleed", "bursitis", "lupus")),
     ("Café anaesthésie", ("cafe", "anaesthesi")),
+    # Typed without the apostrophe, as on a phone: read as with it.
+    ("didnt help, didn't help", ("didn", "help", "didn", "help")),
+    ("cant lift, can't lift, wont heal", ("lift", "lift", "won", "heal")),
 ])
 def test_search_cuts_words_into_common_words_dropped_and_endings_reduced(text, expected):
     assert words(text) == expected
