@@ -1,7 +1,8 @@
 """Search quality in the real browser: each query of a query set typed into the site's search box.
 
 A query passes when one of its right answers is among the first three result links a reader sees
-(the links folded under "N more on this page" are not seen). The query sets are in tests/search/:
+(the links folded under "N more on this page" are not seen). A page's heading over its matching entries
+is a label, not a link (docs/assets/results.js); a page that is itself the best match keeps its link. The query sets are in tests/search/:
 queries.yaml, the part search is tuned against, and heldout.yaml, written with it before any tuning
 and never tuned against. Used by the browser tests (tests/browser/test_search_quality.py) and by
 `make bench`, which records both figures, online and from the offline copy (file://).

@@ -79,3 +79,44 @@ def test_each_facet_and_faq_entry_is_its_own_search_result(search_page):
 def test_a_facet_title_ranks_first(search_page, facet_id, title_words):
     groups = search(search_page, title_words)
     assert groups and any(address.endswith(f"#{facet_id}") for address in groups[0][:2]), groups[:2]
+
+
+GROUPS = """() => Array.from(document.querySelectorAll('.md-search-result__list > li')).map((li) => ({
+    heading: li.firstElementChild.tagName, label: li.firstElementChild.classList.contains('kb-result-page'),
+    title: (li.firstElementChild.querySelector('h1') || {}).textContent || '',
+    links: Array.from(li.querySelectorAll(':scope > a')).map((a) => new URL(a.href).hash)}))"""
+
+
+def test_a_page_heading_over_its_matching_entries_names_the_page_and_is_not_a_link(search_page):
+    """Every link in the list then leads to an entry that matched, not to the top of its page."""
+    search(search_page, "fever after joint injection")
+    groups = search_page.evaluate(GROUPS)
+    assert groups and all(g["heading"] == "DIV" and g["label"] and g["title"] for g in groups if g["links"])
+    assert all(hash_ for g in groups for hash_ in g["links"])
+    assert "Improper technique" in [g["title"] for g in groups]
+
+
+def test_a_page_that_is_itself_the_best_match_keeps_its_link(search_page):
+    search(search_page, "red flags")
+    first = search_page.evaluate(GROUPS)[0]
+    assert first["heading"] == "A" and not first["label"] and first["title"].startswith("Red flags")
+
+
+def test_enter_in_the_search_box_opens_the_best_matching_entry_after_instant_navigation(browser, server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(TRACK_SEARCH)
+    page = ctx.new_page()
+    page.goto(server)
+    page.locator(".md-content a[href$='/approach/']").first.click()  # the theme swaps the page in, no reload
+    page.wait_for_url("**/approach/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("fever after joint injection", delay=15)
+    wait_for_search(page, "fever after joint injection")
+    assert page.evaluate(GROUPS)[0]["label"]
+    first = page.locator(".md-search-result__list > li").first.locator(":scope > a").first.get_attribute("href")
+    box.press("Enter")
+    page.wait_for_url(lambda url: "#" in url)
+    assert "#" in first
+    assert (page.url.split("?")[0], page.url.split("#")[1]) == (first.split("?")[0], first.split("#")[1])
+    ctx.close()
