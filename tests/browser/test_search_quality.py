@@ -1,8 +1,8 @@
 """Search finds what clinicians type: every query of the query sets (tests/search/) typed into the real search
 box, online and in the offline copy (file://), must show a right answer among the first three result links.
 
-The tuning set (queries.yaml) is what search is tuned against; the held-out set (heldout.yaml) was written
-with it, before any tuning, and is never tuned against. The tuning set must reach the 90% target; the held-out
+The tuning set (queries.yaml and dev.yaml) is what search is tuned against; the held-out set (heldout.yaml) was
+written with queries.yaml, before any tuning, and is never tuned against. The tuning set must reach the 90% target; the held-out
 set does not yet, and is held to a floor so that it cannot slip back. The held-out failures are not listed on
 purpose: fixing them one by one would make the held-out set a tuning set.
 """
@@ -40,8 +40,9 @@ def test_the_tuning_queries_find_their_entry_among_the_first_three_links(boxes, 
 
 
 # The held-out set does not yet reach the 90% target (issue 14 stays open until it does): 36/48 (75%) when the
-# search worker landed. This floor only stops it slipping back; raise it as search improves, never lower it.
-HELD_OUT_FLOOR = 0.72
+# search worker landed, 41/48 (85%) once page headings over matching entries stopped being links. This floor
+# only stops it slipping back; raise it as search improves, never lower it.
+HELD_OUT_FLOOR = 0.85
 
 
 @pytest.mark.parametrize("copy", ["online", "offline"])
