@@ -37,7 +37,8 @@
   var VAGUE = 0.2;  // an everyday word ("getting", "much") counts this much
   var NAMED = 2;  // an entry whose title is all query words counts this much more (1 + NAMED times)
   // A red flag that has, in its own words, every telling word of the query (rarity TELLING or more) comes
-  // first when it scores at least URGENT of the best: "fever after joint injection" opens on infection.
+  // first when it scores at least URGENT of the best: "left shoulder pain could be heart" opens on the flag
+  // for heart, lung or abdominal disease, above the facet that scores higher.
   var URGENT = 0.6, TELLING = 2;
   var WORD = /[\p{L}\p{N}]+/gu;
   var COMBINING = /[\u0300-\u036f]/g;
@@ -387,13 +388,15 @@
     return {items: items};
   }
 
-  // The share of pairs of query ideas found close together (within NEAR_WORDS words) in an entry's text.
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's
   // beginning) in an entry's own words: its title or text.
   function whole(m) {
-    return ["title", "text"].some(function (name) { return (m.hits[name] || []).some(function (h) { return !h.part && h.quality >= 1; }); });
+    return ["title", "text"].some(function (name) {
+      return (m.hits[name] || []).some(function (h) { return !h.part && h.quality >= 1; });
+    });
   }
 
+  // The share of pairs of query ideas found close together (within NEAR_WORDS words) in an entry's text.
   function nearness(matched) {
     var places = [];
     matched.forEach(function (m) {
@@ -483,7 +486,8 @@
   // For the tests: the words search counts in a text (tests/browser/test_search_engine.py compares them with
   // macros/kb/search.py's `words`).
   self.kbSearchWords = function (text, stop, dropped) {
-    return tokens(String(text), new Set(stop || []), new Map(Object.entries(dropped || {}))).map(function (t) { return t.term; });
+    var read = tokens(String(text), new Set(stop || []), new Map(Object.entries(dropped || {})));
+    return read.map(function (t) { return t.term; });
   };
 
   addEventListener("message", function (event) {
