@@ -30,6 +30,9 @@ QUERIES = [
     ("spinal stenosis epidural", "causes/disease-progression/#spinal-stenosis-worsening"),
     ("anxiety", "causes/patient-variability/#psychological-factors"),
     ("ultrasound guidance", "causes/improper-technique/#needle-misplaced"),
+    # "blind" alone is also a landmark-guided ("blind") injection; sudden loss of sight must reach the flag.
+    ("suddenly blind", "red-flags/#giant-cell-arteritis"),
+    ("blind in one eye pmr", "red-flags/#giant-cell-arteritis"),
 ]
 
 
