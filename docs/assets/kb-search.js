@@ -13,11 +13,15 @@
      dropped, common words and single letters dropped, a plural's s (and -ies) removed;
    - the thesaurus (kb/thesaurus.yaml, in the index's config) is applied to every entry at query time:
      a query phrase that is a term or misspelling of a group matches any term of the group;
+   - words typed without their apostrophe ("didnt", "cant") are read as with it;
    - a word not in the index, five letters or more, is read as the nearest indexed word (one slip, two
-     from eight letters); any word of three letters or more also matches the words it begins;
+     from eight letters), unless it is an everyday word; any word of three letters or more also matches
+     the words it begins;
+   - a body region's word may stand inside a thesaurus phrase ("how many hip injections");
    - each entry scores by its title, then its keywords (synonyms, conditions and regions), then its text,
-     weighed by how rare the matched idea is, by how much of the query it covers, and by its page's
-     search boost (glossary and references below facets and FAQ answers);
+     weighed by how rare the matched idea is (everyday words and body regions weigh less, words no entry
+     has nothing), by how much of the query it covers, and by its page's search boost (glossary and
+     references below facets and FAQ answers); a red flag that has what is wrong can come first;
    - titles and two-line snippets are escaped here, plain text with only <mark> added: no KB string
      reaches the result list as markup. */
 "use strict";
@@ -344,19 +348,11 @@
       var named = title ? markedTokens(naming, "title", true).size / title : 0;
       var coverage = covered / weight;
       var near = nearness(matches[d].filter(function (m, q) { return rarity[q] > 0; }));
-      // The telling words of the query that say what is wrong, not where: rare, and not among the entry's
-      // keywords (a red flag's keywords are the places it concerns, "plantar fasciitis" among them).
-      var asked = list.filter(function (idea, q) {
-        return !idea.context && rarity[q] >= TELLING && !(matches[d][q] && matches[d][q].hits.keywords);
-      });
-      var telling = asked.length > 0 && list.every(function (idea, q) {
-        return asked.indexOf(idea) < 0 || (matches[d][q] && whole(matches[d][q]));
-      });
       scored.push({doc: doc, score: sum * (0.4 + 0.6 * coverage * coverage) * (1 + NAMED * named) * (1 + NEAR * near) * doc.boost,
-                   matched: matches[d], telling: telling});
+                   matched: matches[d], urgent: state.urgent.has(doc.location) && telling(matches[d], list, rarity)});
     });
     scored.sort(function (a, b) { return b.score - a.score || (a.doc.location < b.doc.location ? -1 : 1); });
-    var flag = scored.findIndex(function (e) { return e.telling && state.urgent.has(e.doc.location); });
+    var flag = scored.findIndex(function (e) { return e.urgent; });
     if (flag > 0 && scored[flag].score >= URGENT * scored[0].score) scored.unshift(scored.splice(flag, 1)[0]);
 
     var groups = new Map();
@@ -386,6 +382,18 @@
       items.push(group);
     });
     return {items: items};
+  }
+
+  // Whether an entry (a red flag) has every telling word of the query in its own words. Telling words say
+  // what is wrong, not where: rare, and not among the entry's keywords (a red flag's keywords are the places
+  // it concerns, "plantar fasciitis" among them).
+  function telling(matched, list, rarity) {
+    var asked = list.filter(function (idea, q) {
+      return !idea.context && rarity[q] >= TELLING && !(matched[q] && matched[q].hits.keywords);
+    });
+    return asked.length > 0 && list.every(function (idea, q) {
+      return asked.indexOf(idea) < 0 || (matched[q] && whole(matched[q]));
+    });
   }
 
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's

@@ -103,6 +103,11 @@ VAGUE_WORDS = (
 ).split()
 
 
+def vague_terms() -> list[str]:
+    """VAGUE_WORDS as search reads them ("getting" is "gett")."""
+    return sorted(set(words(" ".join(VAGUE_WORDS))))
+
+
 def linked_topics(entry: object) -> list:
     """The conditions and regions an entry concerns (a facet's, a red flag's, an injection site's region)."""
     topics = [*getattr(entry, "conditions", ()), *getattr(entry, "regions", ())]
@@ -170,6 +175,6 @@ def search_config(kb: KnowledgeBase) -> dict:
     return {"stop": list(STOP_WORDS),
             "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
-            "vague": sorted(set(words(" ".join(VAGUE_WORDS)))),
+            "vague": vague_terms(),
             "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
             "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings)} for g in kb.thesaurus]}

@@ -15,7 +15,7 @@ import yaml
 
 from bench.search import ENGINE
 from conftest import ROOT
-from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, VAGUE_WORDS, words
+from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, vague_terms, words
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None):
     """An index of docs (location, title, text), read with the site's common and everyday words."""
     keywords = keywords or {}
     return {"config": {"kb": {"stop": list(STOP_WORDS), "apostrophe_dropped": APOSTROPHE_DROPPED,
-                              "vague": sorted(set(words(" ".join(VAGUE_WORDS)))), "urgent": list(urgent),
+                              "vague": vague_terms(), "urgent": list(urgent),
                               "thesaurus": list(thesaurus), "context": list(context)}},
             "docs": [{"location": loc, "title": title, "text": text, "keywords": keywords.get(loc, "")}
                      for loc, title, text in docs]}
