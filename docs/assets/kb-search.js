@@ -21,7 +21,9 @@
    - each entry scores by its title, then its keywords (synonyms, conditions and regions), then its text,
      weighed by how rare the matched idea is (everyday words and body regions weigh less, words no entry
      has nothing), by how much of the query it covers, and by its page's search boost (glossary and
-     references below facets and FAQ answers); a red flag that has what is wrong can come first;
+     references below facets and FAQ answers); a red flag that has what is wrong can come first, and one
+     that names a symptom or sign the thesaurus marks red_flag ("fever") does: of those, the one the
+     query's best facets point to; a number alone ("2 weeks") weighs as little as an everyday word;
    - titles and two-line snippets are escaped here, plain text with only <mark> added: no KB string
      reaches the result list as markup. */
 "use strict";
@@ -149,7 +151,7 @@
       var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
-      var entry = {terms: terms};
+      var entry = {terms: terms, sign: group.red_flag === true};
       all.forEach(function (words) {
         var list = phrases.get(words[0]);
         if (!list) phrases.set(words[0], list = []);
@@ -160,7 +162,8 @@
 
     state = {
       stop: stop, dropped: dropped, context: new Set(kb.context || []), vague: new Set(kb.vague || []),
-      urgent: new Set(kb.urgent || []), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
+      flagFacets: new Map(Object.entries(kb.flag_facets || {})), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -258,7 +261,9 @@
         typed: at.map(function (k) { return query.slice(typed[k].start, typed[k].end); }),
         alternatives: alternatives,
         context: own.every(function (w) { return state.context.has(w); }),
-        vague: !best && state.vague.has(word),
+        // A number alone ("2 weeks", "40mg" apart) says little about which entry is meant.
+        vague: !best && (state.vague.has(word) || /^[0-9]+$/.test(word)),
+        sign: !!best && best.group.sign,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
         // The last word may be half typed; another matches the words it begins only if none is itself.
         prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
       });
@@ -321,6 +326,9 @@
           if (found.length) hits[name] = found;
           score += WEIGHTS[name] * best;
         });
+        // A red flag for any region (infection of any joint) fits a body region's word as if it named it.
+        if (!score && idea.context && state.anywhere.has(doc.location))
+          score = KEYWORDS * saturate(1, state.averageText, state.averageText);
         matches[d][q] = score > 0 ? {score: score, hits: hits} : null;
         if (full) frequency[q] += 1;
         if (score > 0) partly[q] += 1;
@@ -349,11 +357,18 @@
       var coverage = covered / weight;
       var near = nearness(matches[d].filter(function (m, q) { return rarity[q] > 0; }));
       scored.push({doc: doc, score: sum * (0.4 + 0.6 * coverage * coverage) * (1 + NAMED * named) * (1 + NEAR * near) * doc.boost,
-                   matched: matches[d], urgent: state.urgent.has(doc.location) && telling(matches[d], list, rarity)});
+                   matched: matches[d], urgent: state.urgent.has(doc.location) && telling(matches[d], list, rarity),
+                   sign: state.urgent.has(doc.location) && signs(matches[d], list)});
     });
     scored.sort(function (a, b) { return b.score - a.score || (a.doc.location < b.doc.location ? -1 : 1); });
     var flag = scored.findIndex(function (e) { return e.urgent; });
-    if (flag > 0 && scored[flag].score >= URGENT * scored[0].score) scored.unshift(scored.splice(flag, 1)[0]);
+    if (!(flag >= 0 && scored[flag].score >= URGENT * scored[0].score)) flag = signFlag(scored);
+    // The flag takes the best score too: the theme's Enter key opens the result that scores highest.
+    if (flag > 0) {
+      var lifted = scored.splice(flag, 1)[0];
+      lifted.score = scored[0].score;
+      scored.unshift(lifted);
+    }
 
     var groups = new Map();
     scored.forEach(function (entry) {
@@ -394,6 +409,28 @@
     return asked.length > 0 && list.every(function (idea, q) {
       return asked.indexOf(idea) < 0 || (matched[q] && whole(matched[q]));
     });
+  }
+
+  // Of the red flags that name a symptom or sign of the query, the one the query fits best with the facets
+  // it points to ("hot swollen knee": infection of a joint, which the facets on sterile technique, flares and
+  // crystals point to, before infection of a joint replacement); -1 if none.
+  function signFlag(scored) {
+    var score = new Map();
+    scored.forEach(function (e) { score.set(e.doc.location, e.score); });
+    var best = -1, most = 0;
+    scored.forEach(function (e, i) {
+      if (!e.sign) return;
+      var support = e.score;
+      (state.flagFacets.get(e.doc.location) || []).forEach(function (f) { support += score.get(f) || 0; });
+      if (support > most) { most = support; best = i; }
+    });
+    return best;
+  }
+
+  // Whether an entry (a red flag) names, in its own words, a symptom or sign of the query that can mean a
+  // red flag (a thesaurus group marked red_flag).
+  function signs(matched, list) {
+    return list.some(function (idea, q) { return idea.sign && matched[q] && whole(matched[q]); });
   }
 
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's

@@ -274,10 +274,13 @@ class Redirect:
 @dataclass(frozen=True, kw_only=True)
 class SynonymGroup:
     """Words a reader may type for one idea (lay, clinical, abbreviation, other spellings), and its common
-    misspellings: wherever an entry uses one of the terms, search finds the entry by any of them."""
+    misspellings: wherever an entry uses one of the terms, search finds the entry by any of them. A group marked
+    red_flag names a symptom or sign that can mean a red flag: a query that has it opens on the red flag that
+    names it."""
 
     terms: tuple[str, ...]
     misspellings: tuple[str, ...] = ()
+    red_flag: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

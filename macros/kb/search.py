@@ -171,10 +171,17 @@ def search_config(kb: KnowledgeBase) -> dict:
     """What the search worker needs besides the documents: the common words it drops (and how it reads words
     typed without their apostrophe), the everyday words that weigh little, the thesaurus, the words of body
     regions' names, which say where the pain is rather than what is wrong, so weigh less, and the addresses
-    of the red flags, which come first when they answer the question."""
+    of the red flags, which come first when they answer the question (with the facets each one points to, and
+    which concern any region, so fit a body region's word in the query)."""
     return {"stop": list(STOP_WORDS),
             "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
             "vague": vague_terms(),
             "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
-            "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings)} for g in kb.thesaurus]}
+            "anywhere": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)
+                               and not flag.regions),
+            "flag_facets": {url_of(flag): sorted(url_of(facet) for facet in flag.facets
+                                                 if kind_of(facet).is_published(facet))
+                            for flag in kb.red_flags if kind_of(flag).is_published(flag)},
+            "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings), "red_flag": g.red_flag}
+                          for g in kb.thesaurus]}

@@ -74,6 +74,26 @@ def test_each_facet_and_faq_entry_is_its_own_search_result(search_page):
     assert "faq/#should-i-repeat-the-injection" in addresses
 
 
+@pytest.mark.parametrize("query, flag", [
+    ("hot swollen knee", "joint-infection"),
+    ("fever after knee injection", "joint-infection"),
+    ("numb bum after epidural", "suspected-cauda-equina"),
+    ("jaw ache when chewing and stiff shoulders", "giant-cell-arteritis"),
+    ("cold pale foot calf pain", "limb-ischaemia"),
+    ("losing weight and pain at night in the hip", "cancer-suspected"),
+])
+def test_a_symptom_that_can_mean_a_red_flag_opens_on_that_red_flag(search_page, query, flag):
+    """Red flags and urgency come before everything else: the first result link is the flag."""
+    groups = search(search_page, query)
+    assert groups and groups[0][0] == f"red-flags/#{flag}", groups[:2]
+
+
+def test_a_plain_headache_does_not_open_on_giant_cell_arteritis(search_page):
+    """Only a new headache or pain at the temples is a sign of giant cell arteritis."""
+    groups = search(search_page, "headache after epidural")
+    assert groups and groups[0][0] != "red-flags/#giant-cell-arteritis", groups[:2]
+
+
 @pytest.mark.parametrize("facet_id, title_words", [
     ("referred-pain-missed", "referred pain taken"),
     ("post-injection-flare", "pain flare first days"),

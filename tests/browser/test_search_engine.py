@@ -51,11 +51,12 @@ def locations(result):
     return [item["location"] for group in result for item in group]
 
 
-def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None):
+def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None, anywhere=(), flag_facets=None):
     """An index of docs (location, title, text), read with the site's common and everyday words."""
     keywords = keywords or {}
     return {"config": {"kb": {"stop": list(STOP_WORDS), "apostrophe_dropped": APOSTROPHE_DROPPED,
-                              "vague": vague_terms(), "urgent": list(urgent),
+                              "vague": vague_terms(), "urgent": list(urgent), "anywhere": list(anywhere),
+                              "flag_facets": dict(flag_facets or {}),
                               "thesaurus": list(thesaurus), "context": list(context)}},
             "docs": [{"location": loc, "title": title, "text": text, "keywords": keywords.get(loc, "")}
                      for loc, title, text in docs]}
@@ -180,6 +181,54 @@ def test_a_red_flag_that_shares_only_the_place_stays_where_it_ranks(page):
     index = small_index(docs, urgent=["red-flags/#rupture"], keywords={"red-flags/#rupture": "plantar fasciitis"})
     [result] = ask(page, index, "plantar fasciitis injection")
     assert locations(result)[0] == "sites/#plantar-fascia"
+
+
+FEVER = {"terms": ["fever", "high temperature"], "misspellings": [], "red_flag": True}
+INFECTION_PAGES = [
+    ("causes/technique/#sterile", "Sterile technique breach", "Bacteria carried in by the needle cause infection."),
+    ("causes/delay/#flare", "Post-injection flare", "A flare settles in two days, without fever, after an injection."),
+    ("red-flags/#joint", "Infection of a joint", "A hot joint, with fever or shivering, after an injection."),
+    ("red-flags/#replacement", "Infection of a joint replacement",
+     "A knee or hip replacement that is hot, with fever, after an injection or an operation."),
+    *OTHER_TOPICS,
+]
+INFECTION_FLAGS = {"urgent": ["red-flags/#joint", "red-flags/#replacement"],
+                   "flag_facets": {"red-flags/#joint": ["causes/technique/#sterile", "causes/delay/#flare"],
+                                   "red-flags/#replacement": []},
+                   "keywords": {"red-flags/#replacement": "knee hip"}}
+
+
+def test_a_symptom_that_can_mean_a_red_flag_opens_on_the_flag_that_names_it(page):
+    """ "fever" is marked red_flag in the thesaurus: the facets score higher, but the flag comes first, and of
+    the two flags that name fever, the one the matching facets point to (infection of a joint)."""
+    plain = ask(page, small_index(INFECTION_PAGES, thesaurus=[{**FEVER, "red_flag": False}], **INFECTION_FLAGS),
+                "fever after injection")
+    marked = ask(page, small_index(INFECTION_PAGES, thesaurus=[FEVER], **INFECTION_FLAGS), "fever after injection")
+    assert locations(plain[0])[0].startswith("causes/")
+    assert locations(marked[0])[0] == "red-flags/#joint"
+
+
+def test_a_red_flag_for_any_region_fits_the_region_typed(page):
+    """ "knee" is in the keywords of the flag for joint replacements only; the flag for infection of any joint
+    (no regions) fits it too, so it is not pushed below the other for naming no place."""
+    docs = [entry for entry in INFECTION_PAGES if entry[0].startswith("red-flags/")] + OTHER_TOPICS
+    [alone] = ask(page, small_index(docs, thesaurus=[FEVER], context=["knee"], **INFECTION_FLAGS), "fever knee")
+    [anywhere] = ask(page, small_index(docs, thesaurus=[FEVER], context=["knee"], anywhere=["red-flags/#joint"],
+                                       **INFECTION_FLAGS), "fever knee")
+    score = {i["location"]: i["score"] for g in alone for i in g}
+    score_anywhere = {i["location"]: i["score"] for g in anywhere for i in g}
+    assert score_anywhere["red-flags/#joint"] > score["red-flags/#joint"]
+
+
+def test_a_number_alone_weighs_as_little_as_an_everyday_word(page):
+    """ "40" is in one entry only, as is "weeks", but "40 weeks" is about the weeks."""
+    index = small_index([
+        ("faq/#wait", "How long to wait", "Most injections work within weeks; wait before judging."),
+        ("causes/#other", "Another cause", "Stage 40 disease of the joint."),
+        *OTHER_TOPICS,
+    ])
+    [result] = ask(page, index, "40 weeks")
+    assert locations(result)[0] == "faq/#wait"
 
 
 def test_common_words_and_single_letters_alone_find_nothing(page, site_index):

@@ -56,6 +56,12 @@ def test_a_term_of_common_words_only_is_refused(kb_copy):
                                     "(such as 'the', 'how' or single letters): add a word it can find"]
 
 
+def test_red_flag_marks_a_group_only_as_true_or_false(kb_copy):
+    write_thesaurus(kb_copy, "- terms: [fever, high temperature]\n  red_flag: yes please\n")
+    problems = problems_of(kb_copy)
+    assert problems and all(p.startswith("kb/thesaurus.yaml:3: ") for p in problems), problems
+
+
 def test_the_thesaurus_is_optional(kb_copy):
     (kb_copy / "thesaurus.yaml").unlink()
     assert load_kb(kb_copy).thesaurus == ()
@@ -90,6 +96,13 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     # Every published red flag, by its address, and nothing else.
     assert config["urgent"] == sorted(f"red-flags/#{flag.id}" for flag in kb.red_flags)
     assert "cortizone" in next(g["misspellings"] for g in config["thesaurus"] if "cortisone" in g["terms"])
+    # Symptoms and signs that can mean a red flag are marked; places and treatments are not.
+    signs = {g["terms"][0] for g in config["thesaurus"] if g["red_flag"]}
+    assert {"fever", "hot swollen joint", "loss of vision", "jaw claudication", "cauda equina syndrome"} <= signs
+    assert not {"knee", "injection", "headache", "physiotherapy", "numbness"} & signs
+    # A red flag with no regions concerns any region; each red flag brings the facets it points to.
+    assert config["anywhere"] == sorted(f"red-flags/#{flag.id}" for flag in kb.red_flags if not flag.regions)
+    assert "causes/improper-technique/#sterile-technique-breach" in config["flag_facets"]["red-flags/#joint-infection"]
 
 
 @pytest.mark.parametrize("text, expected", [
