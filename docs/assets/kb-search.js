@@ -17,7 +17,8 @@
    - a word not in the index, five letters or more, is read as the nearest indexed word (one slip, two
      from eight letters), unless it is an everyday word; any word of three letters or more also matches
      the words it begins;
-   - a body region's word may stand inside a thesaurus phrase ("how many hip injections");
+   - a body region's word may stand inside a thesaurus phrase ("how many hip injections"), and so may up
+     to two words for the treatment itself, read with the phrase ("another cortisone jab" is "another jab");
    - each entry scores by its title, then its keywords (synonyms, conditions and regions), then its text,
      weighed by how rare the matched idea is (everyday words and body regions weigh less, words no entry
      has nothing), by how much of the query it covers, and by its page's search boost (glossary and
@@ -34,6 +35,7 @@
   var SNIPPET = 150;  // characters of text around the best match, about two lines on a phone
   var MAX_GROUPS = 30;
   var MAX_INSIDE = 1;  // body-region words a thesaurus phrase may hold ("steroid knee injection")
+  var MAX_FILLER = 2;  // words for the treatment a thesaurus phrase may hold and take in ("another steroid jab")
   var MAX_WORDS = 16;  // words of a query read (a pasted paragraph is cut here, and to 200 characters)
   var SHOWN = 0.4, SHOWN_MAX = 2;  // see `search`: sections shown beside a page's best
   var PART = 0.2;  // a phrase's word found alone, against the phrase
@@ -162,6 +164,7 @@
 
     state = {
       stop: stop, dropped: dropped, context: new Set(kb.context || []), vague: new Set(kb.vague || []),
+      filler: new Set(kb.filler || []),
       urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
       flagFacets: new Map(Object.entries(kb.flag_facets || {})), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
@@ -226,18 +229,19 @@
     var found = [];
     words.forEach(function (word, i) {
       (state.phrases.get(word) || []).forEach(function (phrase) {
-        var at = [i], j = i + 1, skipped = 0;
+        var at = [i], j = i + 1, skipped = 0, filled = 0;
         for (var k = 1; k < phrase.words.length; j++) {
           if (j >= words.length) return;
           if (words[j] === phrase.words[k]) { at.push(j); k++; }
           else if (state.context.has(words[j]) && skipped < MAX_INSIDE) skipped++;
+          else if (state.filler.has(words[j]) && filled < MAX_FILLER) { at.push(j); filled++; }
           else return;
         }
-        found.push({at: at, skipped: skipped, phrase: phrase});
+        found.push({at: at, skipped: skipped, filled: filled, phrase: phrase});  // at: with fillers
       });
     });
     found.sort(function (a, b) {
-      return b.phrase.words.length - a.phrase.words.length || a.skipped - b.skipped || a.at[0] - b.at[0];
+      return b.at.length - a.at.length || a.skipped - b.skipped || a.filled - b.filled || a.at[0] - b.at[0];
     });
     var taken = words.map(function () { return null; });
     found.forEach(function (f) {
@@ -249,8 +253,8 @@
       var phrase = taken[i];
       if (phrase && phrase.at[0] !== i) return;  // read with the phrase it belongs to
       var at = phrase ? phrase.at : [i];
-      var own = at.map(function (k) { return words[k]; });
       var best = phrase ? phrase.phrase : null;
+      var own = best ? best.words : [word];  // a phrase's words as the thesaurus has them, without fillers
       var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
       // The reader's own words count fully; the group's other terms a little less.
       alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });

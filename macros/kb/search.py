@@ -99,8 +99,23 @@ VAGUE_WORDS = (
     "lady lot lots made make makes many mean meaning means much need needed needs nothing now okay out over "
     "people perhaps person please possibly pretty probably put quite really seem seemed seems someone something "
     "take takes taking tell thanks thing things think thought though told took tried try trying turn turned turns "
-    "up way whats went"
+    "up way whats went "
+    # Praise, blame and degree ("really bad", "felt brilliant", "not enough"), people around the patient, and
+    # clinical shorthand for the patient and for "after" ("pt c/o knee pain post CSI").
+    "very enough good bad great brilliant terrible awful felt feel feels point matter mum mom dad wife husband "
+    "son daughter friend pt pts post"
 ).split()
+
+
+# Words for the treatment itself, which may stand inside a thesaurus phrase and are read with it: "another
+# cortisone jab" is "another jab", "how long does a steroid injection take to work" is "how long does it take
+# to work". Nearly every entry has them, so they say little on their own.
+FILLER_WORDS = "steroid steroids cortisone corticosteroid injection injections jab jabs shot shots".split()
+
+
+def filler_terms() -> list[str]:
+    """FILLER_WORDS as search reads them."""
+    return sorted(set(words(" ".join(FILLER_WORDS))))
 
 
 def vague_terms() -> list[str]:
@@ -177,6 +192,7 @@ def search_config(kb: KnowledgeBase) -> dict:
             "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
             "vague": vague_terms(),
+            "filler": filler_terms(),
             "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
             "anywhere": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)
                                and not flag.regions),

@@ -15,7 +15,7 @@ import yaml
 
 from bench.search import ENGINE
 from conftest import ROOT
-from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, vague_terms, words
+from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, filler_terms, vague_terms, words
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,8 @@ def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None, anywhe
     """An index of docs (location, title, text), read with the site's common and everyday words."""
     keywords = keywords or {}
     return {"config": {"kb": {"stop": list(STOP_WORDS), "apostrophe_dropped": APOSTROPHE_DROPPED,
-                              "vague": vague_terms(), "urgent": list(urgent), "anywhere": list(anywhere),
+                              "vague": vague_terms(), "filler": filler_terms(),
+                              "urgent": list(urgent), "anywhere": list(anywhere),
                               "flag_facets": dict(flag_facets or {}),
                               "thesaurus": list(thesaurus), "context": list(context)}},
             "docs": [{"location": loc, "title": title, "text": text, "keywords": keywords.get(loc, "")}
@@ -136,6 +137,18 @@ def test_a_body_region_may_stand_inside_a_phrase(page):
     found = {item["location"]: item for group in result for item in group}
     assert "<mark>Repeat</mark> <mark>injections</mark>" in found["faq/#repeat"]["text"]
     assert "sites/#hip" in found
+
+
+def test_a_word_for_the_treatment_may_stand_inside_a_phrase_and_is_read_with_it(page):
+    """ "another cortisone jab" is "another jab" (a repeat injection), not a question about cortisone."""
+    index = small_index([
+        ("faq/#repeat", "Should the injection be repeated?", "A repeat injection helps some people."),
+        ("glossary/#corticosteroid", "Corticosteroid", "Cortisone and its relatives, given as a jab."),
+        *OTHER_TOPICS,
+    ], thesaurus=[{"terms": ["repeat injection", "another jab"], "misspellings": []},
+                  {"terms": ["corticosteroid", "cortisone", "cortisone jab"], "misspellings": []}])
+    [result] = ask(page, index, "another cortisone jab")
+    assert locations(result)[0] == "faq/#repeat"
 
 
 def test_an_everyday_word_weighs_less_than_what_is_wrong(page):
