@@ -362,7 +362,7 @@
       var near = nearness(matches[d].filter(function (m, q) { return rarity[q] > 0; }));
       scored.push({doc: doc, score: sum * (0.4 + 0.6 * coverage * coverage) * (1 + NAMED * named) * (1 + NEAR * near) * doc.boost,
                    matched: matches[d], urgent: state.urgent.has(doc.location) && telling(matches[d], list, rarity),
-                   sign: state.urgent.has(doc.location) && signs(matches[d], list)});
+                   signs: state.urgent.has(doc.location) ? signs(matches[d], list) : 0});
     });
     scored.sort(function (a, b) { return b.score - a.score || (a.doc.location < b.doc.location ? -1 : 1); });
     var flag = scored.findIndex(function (e) { return e.urgent; });
@@ -415,26 +415,27 @@
     });
   }
 
-  // Of the red flags that name a symptom or sign of the query, the one the query fits best with the facets
-  // it points to ("hot swollen knee": infection of a joint, which the facets on sterile technique, flares and
-  // crystals point to, before infection of a joint replacement); -1 if none.
+  // Of the red flags that name a symptom or sign of the query, the one that names most of them, then the one
+  // the query fits best with the facets it points to ("hot swollen knee": infection of a joint, which the
+  // facets on sterile technique, flares and crystals point to, before infection of a joint replacement);
+  // -1 if none.
   function signFlag(scored) {
     var score = new Map();
     scored.forEach(function (e) { score.set(e.doc.location, e.score); });
-    var best = -1, most = 0;
+    var best = -1, most = [0, 0];
     scored.forEach(function (e, i) {
-      if (!e.sign) return;
+      if (!e.signs) return;
       var support = e.score;
       (state.flagFacets.get(e.doc.location) || []).forEach(function (f) { support += score.get(f) || 0; });
-      if (support > most) { most = support; best = i; }
+      if (e.signs > most[0] || (e.signs === most[0] && support > most[1])) { most = [e.signs, support]; best = i; }
     });
     return best;
   }
 
-  // Whether an entry (a red flag) names, in its own words, a symptom or sign of the query that can mean a
-  // red flag (a thesaurus group marked red_flag).
+  // How many symptoms or signs of the query that can mean a red flag (thesaurus groups marked red_flag) an
+  // entry (a red flag) names in its own words.
   function signs(matched, list) {
-    return list.some(function (idea, q) { return idea.sign && matched[q] && whole(matched[q]); });
+    return list.filter(function (idea, q) { return idea.sign && matched[q] && whole(matched[q]); }).length;
   }
 
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's

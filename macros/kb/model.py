@@ -164,6 +164,7 @@ class FaqEntry:
     id: str
     question: str
     answer: str
+    synonyms: tuple[str, ...] = ()  # other ways readers ask it: search words, never shown
     causes: tuple[Cause, ...]
     facets: tuple[Facet, ...] = ()
     references: tuple[Reference, ...] = ()
@@ -178,6 +179,7 @@ class Step:
     title: str
     summary: str
     detail: str
+    synonyms: tuple[str, ...] = ()  # other words for the step: search words, never shown
     causes: tuple[Cause, ...]
     references: tuple[Reference, ...] = ()
 
@@ -190,6 +192,7 @@ class Alternative:
     title: str
     summary: str
     detail: str
+    synonyms: tuple[str, ...] = ()  # other names for the treatment: search words, never shown
     evidence: str
     evidence_claim: str | None = None
     evidence_note: str

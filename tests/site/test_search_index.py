@@ -21,10 +21,18 @@ def test_project_pages_stay_out_of_search_and_the_changelog_stays_in(site):
     assert "changelog/" in pages and "faq/" in pages
 
 
-def test_keywords_reach_the_index_of_the_entry_they_belong_to(site):
+def test_keywords_reach_the_index_of_the_entry_they_belong_to(site, kb):
+    def kb_entries_of(kind):
+        return {"faq": kb.faq, "step": kb.steps, "alternative": kb.alternatives}[kind]
+
     docs = {doc["location"]: doc for doc in index_of(site)["docs"]}
     assert "radiculopathy" in docs["causes/alternative-pathology/#neuropathic-pain"][KEYWORD_FIELD].lower()
     assert "radiculopathy" not in docs["causes/delayed-effect/#onset-takes-time"].get(KEYWORD_FIELD, "").lower()
+    # FAQ answers, approach steps and alternatives have search words of their own too.
+    for location, kind in (("faq/#", "faq"), ("approach/#", "step"), ("alternatives/#", "alternative")):
+        for entry in kb_entries_of(kind):
+            keywords = docs[location + entry.id].get(KEYWORD_FIELD, "").lower()
+            assert all(word.lower() in keywords for word in entry.synonyms), entry.id
 
 
 def test_the_index_config_carries_the_thesaurus_and_the_common_words(site, kb):
