@@ -265,8 +265,8 @@
         typed: at.map(function (k) { return query.slice(typed[k].start, typed[k].end); }),
         alternatives: alternatives,
         context: own.every(function (w) { return state.context.has(w); }),
-        // A number alone ("2 weeks", "40mg" apart) says little about which entry is meant.
-        vague: !best && (state.vague.has(word) || /^[0-9]+$/.test(word)),
+        // A number, alone or with its unit ("2 weeks", "3mo", "40mg"), says little about which entry is meant.
+        vague: !best && (state.vague.has(word) || /^[0-9]/.test(word)),
         sign: !!best && best.group.sign,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
         // The last word may be half typed; another matches the words it begins only if none is itself.
         prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
