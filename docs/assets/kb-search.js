@@ -25,6 +25,8 @@
      references below facets and FAQ answers); a red flag that has what is wrong can come first, and one
      that names a symptom or sign the thesaurus marks red_flag ("fever") does: of those, the one the
      query's best facets point to; a number alone ("2 weeks") weighs as little as an everyday word;
+   - a query naming two different body regions ("knee jab did nothing, it's the hip") also asks about the
+     thesaurus group marked two_regions (referred pain), at half weight;
    - titles and two-line snippets are escaped here, plain text with only <mark> added: no KB string
      reaches the result list as markup. */
 "use strict";
@@ -149,11 +151,13 @@
 
     // The thesaurus: each term or misspelling, as words, leads to its group's terms.
     var phrases = new Map();  // first word -> [{words, group}]
+    var elsewhere = null;  // the group a query naming two body regions implies (referred pain)
     (kb.thesaurus || []).forEach(function (group) {
       var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
       var entry = {terms: terms, sign: group.red_flag === true};
+      if (group.two_regions === true) elsewhere = entry;
       all.forEach(function (words) {
         var list = phrases.get(words[0]);
         if (!list) phrases.set(words[0], list = []);
@@ -166,7 +170,8 @@
       stop: stop, dropped: dropped, context: new Set(kb.context || []), vague: new Set(kb.vague || []),
       filler: new Set(kb.filler || []),
       urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
-      flagFacets: new Map(Object.entries(kb.flag_facets || {})), docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      flagFacets: new Map(Object.entries(kb.flag_facets || {})),
+      regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -267,11 +272,25 @@
         context: own.every(function (w) { return state.context.has(w); }),
         // A number, alone or with its unit ("2 weeks", "3mo", "40mg"), says little about which entry is meant.
         vague: !best && (state.vague.has(word) || /^[0-9]/.test(word)),
-        sign: !!best && best.group.sign,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
+        sign: !!best && best.group.sign,
+        group: best ? best.group : null,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
         // The last word may be half typed; another matches the words it begins only if none is itself.
         prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
       });
     });
+    // Two body regions in one query ("knee jab did nothing, it's the hip") suggest pain felt away from its
+    // source: the query also asks about referred pain, at CONTEXT weight, unless it already names it.
+    var places = [];
+    list.forEach(function (idea) {
+      if (idea.context && !idea.group) places.push(state.regionOf.get(idea.alternatives[0].words[0]) || []);
+    });
+    var apart = places.some(function (a, i) {
+      return places.slice(i + 1).some(function (b) { return !a.some(function (r) { return b.indexOf(r) >= 0; }); });
+    });
+    if (apart && state.elsewhere && !list.some(function (idea) { return idea.group === state.elsewhere; })) {
+      list.push({typed: [], alternatives: state.elsewhere.terms.map(function (term) { return {words: term, quality: SYNONYM}; }),
+                 context: false, implied: true, vague: false, sign: false, prefix: false, group: state.elsewhere});
+    }
     return list;
   }
 
@@ -343,7 +362,8 @@
     // A word no entry has ("cant", a slip too far to correct) tells nothing about which entry is meant.
     var rarity = frequency.map(function (n, q) {
       if (!partly[q]) return 0;
-      return Math.max(0.1, Math.log((docs.length - n + 0.5) / (n + 0.5))) * (list[q].context ? CONTEXT : 1) *
+      return Math.max(0.1, Math.log((docs.length - n + 0.5) / (n + 0.5))) *
+        (list[q].context || list[q].implied ? CONTEXT : 1) *
         (list[q].vague ? VAGUE : 1);
     });
     var weight = rarity.reduce(function (a, b) { return a + b; }, 0) || 1;

@@ -284,6 +284,7 @@ class SynonymGroup:
     terms: tuple[str, ...]
     misspellings: tuple[str, ...] = ()
     red_flag: bool = False
+    two_regions: bool = False  # a query naming two body regions ("knee ... hip") also asks about this group
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -191,6 +191,8 @@ def search_config(kb: KnowledgeBase) -> dict:
     return {"stop": list(STOP_WORDS),
             "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
+            "region_of": {word: sorted(r.id for r in kb.regions if word in words(r.name))
+                          for word in sorted({w for region in kb.regions for w in words(region.name)})},
             "vague": vague_terms(),
             "filler": filler_terms(),
             "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
@@ -199,5 +201,6 @@ def search_config(kb: KnowledgeBase) -> dict:
             "flag_facets": {url_of(flag): sorted(url_of(facet) for facet in flag.facets
                                                  if kind_of(facet).is_published(facet))
                             for flag in kb.red_flags if kind_of(flag).is_published(flag)},
-            "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings), "red_flag": g.red_flag}
+            "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings), "red_flag": g.red_flag,
+                           "two_regions": g.two_regions}
                           for g in kb.thesaurus]}

@@ -51,13 +51,14 @@ def locations(result):
     return [item["location"] for group in result for item in group]
 
 
-def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None, anywhere=(), flag_facets=None):
+def small_index(docs, thesaurus=(), context=(), urgent=(), keywords=None, anywhere=(), flag_facets=None,
+                region_of=None):
     """An index of docs (location, title, text), read with the site's common and everyday words."""
     keywords = keywords or {}
     return {"config": {"kb": {"stop": list(STOP_WORDS), "apostrophe_dropped": APOSTROPHE_DROPPED,
                               "vague": vague_terms(), "filler": filler_terms(),
                               "urgent": list(urgent), "anywhere": list(anywhere),
-                              "flag_facets": dict(flag_facets or {}),
+                              "flag_facets": dict(flag_facets or {}), "region_of": dict(region_of or {}),
                               "thesaurus": list(thesaurus), "context": list(context)}},
             "docs": [{"location": loc, "title": title, "text": text, "keywords": keywords.get(loc, "")}
                      for loc, title, text in docs]}
@@ -231,6 +232,21 @@ def test_a_red_flag_for_any_region_fits_the_region_typed(page):
     score = {i["location"]: i["score"] for g in alone for i in g}
     score_anywhere = {i["location"]: i["score"] for g in anywhere for i in g}
     assert score_anywhere["red-flags/#joint"] > score["red-flags/#joint"]
+
+
+def test_two_body_regions_in_a_query_also_ask_about_referred_pain(page):
+    """ "knee jab did nothing, it's the hip": the knee and the hip are different regions, so the query also asks
+    about the group marked two_regions; "lateral hip" is one region (both words name the buttock region)."""
+    index = small_index([
+        ("causes/progression/#oa", "Osteoarthritis advancing", "Knee and hip osteoarthritis worsen over years."),
+        ("causes/diagnosis/#referred", "Referred pain missed", "Pain felt in one place that comes from another."),
+        *OTHER_TOPICS,
+    ], thesaurus=[{"terms": ["referred pain", "pain felt elsewhere"], "misspellings": [], "two_regions": True}],
+        context=["knee", "hip", "lateral"],
+        region_of={"knee": ["knee"], "hip": ["hip-groin", "buttock"], "lateral": ["buttock"]})
+    two, one = ask(page, index, "knee jab did nothing, it's the hip", "lateral hip jab did nothing")
+    assert locations(two)[0] == "causes/diagnosis/#referred"
+    assert "causes/diagnosis/#referred" not in locations(one)
 
 
 def test_a_number_alone_weighs_as_little_as_an_everyday_word(page):

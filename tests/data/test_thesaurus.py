@@ -102,6 +102,9 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     signs = {g["terms"][0] for g in config["thesaurus"] if g["red_flag"]}
     assert {"fever", "hot swollen joint", "loss of vision", "jaw claudication", "cauda equina syndrome"} <= signs
     assert not {"knee", "injection", "headache", "physiotherapy", "numbness"} & signs
+    # Two regions in a query imply referred pain; each region word leads to the regions whose names hold it.
+    assert [g["terms"][0] for g in config["thesaurus"] if g["two_regions"]] == ["referred pain"]
+    assert config["region_of"]["knee"] == ["knee"] and "buttock" in config["region_of"]["hip"]
     # A red flag with no regions concerns any region; each red flag brings the facets it points to.
     assert config["anywhere"] == sorted(f"red-flags/#{flag.id}" for flag in kb.red_flags if not flag.regions)
     assert "causes/improper-technique/#sterile-technique-breach" in config["flag_facets"]["red-flags/#joint-infection"]
