@@ -25,8 +25,9 @@
      references below facets and FAQ answers); a red flag that has what is wrong can come first, and one
      that names a symptom or sign the thesaurus marks red_flag ("fever") does: of those, the one the
      query's best facets point to; a number alone ("2 weeks") weighs as little as an everyday word;
-   - a query naming two different body regions ("knee jab did nothing, it's the hip") also asks about the
-     thesaurus group marked two_regions (referred pain), at half weight;
+   - a query naming two body regions between which pain is commonly referred ("knee jab did nothing, it's
+     the hip") also asks about the thesaurus group that lists them as two_regions (referred pain), at half
+     weight;
    - titles and two-line snippets are escaped here, plain text with only <mark> added: no KB string
      reaches the result list as markup. */
 "use strict";
@@ -152,12 +153,18 @@
     // The thesaurus: each term or misspelling, as words, leads to its group's terms.
     var phrases = new Map();  // first word -> [{words, group}]
     var elsewhere = null;  // the group a query naming two body regions implies (referred pain)
+    var referral = new Set();  // "region region": pairs between which pain is commonly referred
     (kb.thesaurus || []).forEach(function (group) {
       var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
       var entry = {terms: terms, sign: group.red_flag === true};
-      if (group.two_regions === true) elsewhere = entry;
+      (group.two_regions || []).forEach(function (pair) {
+        if (!Array.isArray(pair) || pair.length !== 2) return;
+        elsewhere = entry;
+        referral.add(pair[0] + " " + pair[1]);
+        referral.add(pair[1] + " " + pair[0]);
+      });
       all.forEach(function (words) {
         var list = phrases.get(words[0]);
         if (!list) phrases.set(words[0], list = []);
@@ -171,7 +178,7 @@
       filler: new Set(kb.filler || []),
       urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
       flagFacets: new Map(Object.entries(kb.flag_facets || {})),
-      regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, referral: referral, docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -278,14 +285,17 @@
         prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
       });
     });
-    // Two body regions in one query ("knee jab did nothing, it's the hip") suggest pain felt away from its
-    // source: the query also asks about referred pain, at CONTEXT weight, unless it already names it.
+    // Two body regions in one query between which pain is commonly referred ("knee jab did nothing, it's the
+    // hip") suggest pain felt away from its source: the query also asks about referred pain, at CONTEXT
+    // weight, unless it already names it.
     var places = [];
     list.forEach(function (idea) {
       if (idea.context && !idea.group) places.push(state.regionOf.get(idea.alternatives[0].words[0]) || []);
     });
     var apart = places.some(function (a, i) {
-      return places.slice(i + 1).some(function (b) { return !a.some(function (r) { return b.indexOf(r) >= 0; }); });
+      return places.slice(i + 1).some(function (b) {
+        return a.some(function (r) { return b.some(function (s) { return state.referral.has(r + " " + s); }); });
+      });
     });
     if (apart && state.elsewhere && !list.some(function (idea) { return idea.group === state.elsewhere; })) {
       list.push({typed: [], alternatives: state.elsewhere.terms.map(function (term) { return {words: term, quality: SYNONYM}; }),

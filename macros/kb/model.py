@@ -284,7 +284,8 @@ class SynonymGroup:
     terms: tuple[str, ...]
     misspellings: tuple[str, ...] = ()
     red_flag: bool = False
-    two_regions: bool = False  # a query naming two body regions ("knee ... hip") also asks about this group
+    # Pairs of region ids: a query naming both regions of a pair ("knee ... hip") also asks about this group.
+    two_regions: tuple[list[str], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

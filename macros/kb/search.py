@@ -103,7 +103,9 @@ VAGUE_WORDS = (
     # Praise, blame and degree ("really bad", "felt brilliant", "not enough"), people around the patient, and
     # clinical shorthand for the patient and for "after" ("pt c/o knee pain post CSI").
     "very enough good bad great brilliant terrible awful felt feel feels point matter mum mom dad wife husband "
-    "son daughter sister brother mother father wife partner friend neighbour neighbor pt pts post"
+    "son daughter sister brother mother father wife partner friend neighbour neighbor pt pts post "
+    # Worry about a symptom ("should I worry") is not the psychological factor "anxiety".
+    "worry worried worrying"
 ).split()
 
 
@@ -202,5 +204,5 @@ def search_config(kb: KnowledgeBase) -> dict:
                                                  if kind_of(facet).is_published(facet))
                             for flag in kb.red_flags if kind_of(flag).is_published(flag)},
             "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings), "red_flag": g.red_flag,
-                           "two_regions": g.two_regions}
+                           "two_regions": [list(pair) for pair in g.two_regions]}
                           for g in kb.thesaurus]}

@@ -406,10 +406,19 @@ def check_thesaurus(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     """A word belongs to one thesaurus group only, compared as search compares words (case, common words and
     a plural's s ignored), so that adding it is one edit; and a term must hold a word search can find."""
     seen: dict[tuple[str, ...], int] = {}
+    regions = {entry.get("id") for doc, kind_name in docs if kind_name == "region"
+               for entry in _list(doc.data) if isinstance(entry, dict)}
     for doc, kind_name in docs:
         if kind_name != "synonyms":
             continue
         for i, group in enumerate(_list(doc.data)):
+            pairs = group.get("two_regions") if isinstance(group, dict) else None
+            for j, pair in enumerate(_list(pairs)):
+                for k, region in enumerate(_list(pair)):
+                    if isinstance(region, str) and region not in regions:
+                        yield Problem(doc.label, doc.line((i, "two_regions", j, k)),
+                                      f"thesaurus: two_regions names '{region}', which is not a region in "
+                                      "kb/regions.yaml")
             for name in ("terms", "misspellings"):
                 for j, word in enumerate(_list(group.get(name) if isinstance(group, dict) else None)):
                     if not isinstance(word, str):

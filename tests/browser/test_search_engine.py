@@ -235,18 +235,21 @@ def test_a_red_flag_for_any_region_fits_the_region_typed(page):
 
 
 def test_two_body_regions_in_a_query_also_ask_about_referred_pain(page):
-    """ "knee jab did nothing, it's the hip": the knee and the hip are different regions, so the query also asks
-    about the group marked two_regions; "lateral hip" is one region (both words name the buttock region)."""
+    """ "knee jab did nothing, it's the hip": pain is commonly referred between the two (a two_regions pair), so
+    the query also asks about referred pain; "lateral hip" is one region (both words name the buttock region),
+    and the shoulder and the hip are not a pair."""
     index = small_index([
         ("causes/progression/#oa", "Osteoarthritis advancing", "Knee and hip osteoarthritis worsen over years."),
         ("causes/diagnosis/#referred", "Referred pain missed", "Pain felt in one place that comes from another."),
         *OTHER_TOPICS,
-    ], thesaurus=[{"terms": ["referred pain", "pain felt elsewhere"], "misspellings": [], "two_regions": True}],
-        context=["knee", "hip", "lateral"],
-        region_of={"knee": ["knee"], "hip": ["hip-groin", "buttock"], "lateral": ["buttock"]})
-    two, one = ask(page, index, "knee jab did nothing, it's the hip", "lateral hip jab did nothing")
+    ], thesaurus=[{"terms": ["referred pain", "pain felt elsewhere"], "misspellings": [],
+                   "two_regions": [["hip-groin", "knee"]]}],
+        context=["knee", "hip", "lateral", "shoulder"],
+        region_of={"knee": ["knee"], "hip": ["hip-groin", "buttock"], "lateral": ["buttock"], "shoulder": ["shoulder"]})
+    two, one, unpaired = ask(page, index, "knee jab did nothing, it's the hip", "lateral hip jab did nothing",
+                             "shoulder and hip jab did nothing")
     assert locations(two)[0] == "causes/diagnosis/#referred"
-    assert "causes/diagnosis/#referred" not in locations(one)
+    assert "causes/diagnosis/#referred" not in locations(one) + locations(unpaired)
 
 
 def test_a_number_alone_weighs_as_little_as_an_everyday_word(page):

@@ -62,6 +62,12 @@ def test_red_flag_marks_a_group_only_as_true_or_false(kb_copy):
     assert problems and all(p.startswith("kb/thesaurus.yaml:3: ") for p in problems), problems
 
 
+def test_a_region_pair_naming_an_unknown_region_is_refused_at_its_line(kb_copy):
+    write_thesaurus(kb_copy, "- terms: [referred pain, pain felt elsewhere]\n  two_regions: [[hip-groin, kneee]]\n")
+    assert problems_of(kb_copy) == ["kb/thesaurus.yaml:3: thesaurus: two_regions names 'kneee', which is not a "
+                                    "region in kb/regions.yaml"]
+
+
 def test_the_thesaurus_is_optional(kb_copy):
     (kb_copy / "thesaurus.yaml").unlink()
     assert load_kb(kb_copy).thesaurus == ()
@@ -104,6 +110,8 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     assert not {"knee", "injection", "headache", "physiotherapy", "numbness"} & signs
     # Two regions in a query imply referred pain; each region word leads to the regions whose names hold it.
     assert [g["terms"][0] for g in config["thesaurus"] if g["two_regions"]] == ["referred pain"]
+    pairs = next(g["two_regions"] for g in config["thesaurus"] if g["two_regions"])
+    assert ["hip-groin", "knee"] in pairs and not any(set(p) == {"shoulder", "hip-groin"} for p in pairs)
     assert config["region_of"]["knee"] == ["knee"] and "buttock" in config["region_of"]["hip"]
     # A red flag with no regions concerns any region; each red flag brings the facets it points to.
     assert config["anywhere"] == sorted(f"red-flags/#{flag.id}" for flag in kb.red_flags if not flag.regions)
