@@ -196,8 +196,9 @@ def page_text(results: Results) -> str:
         "Every query of the project's query sets (`tests/search/`), typed into the search box of the built site"
         " in Chromium, online and in the offline copy opened from disk. A query counts when a right answer is"
         f" among the first {SEARCH_TOP} result links a reader sees (a page's heading over its matching entries is"
-        " a label, not a link). The tuning set (queries.yaml and dev.yaml) is what search was tuned against; the"
-        " held-out set was written with queries.yaml, before any tuning, and never tuned against.",
+        " a label, not a link). The tuning set (queries.yaml, dev.yaml and the dev-*.yaml sets) is what search"
+        " was tuned against; the held-out set was written with queries.yaml, before any tuning, and never tuned"
+        " against.",
         "",
         "| Query set | Site | Right answer in the first three links |",
         "| --- | --- | ---: |",

@@ -8,6 +8,7 @@ import re
 import yaml
 
 from conftest import ROOT
+from bench.search import QUERY_SETS
 from macros.kb.search import KEYWORD_FIELD, LINK_LINES, STOP_WORDS
 
 
@@ -80,7 +81,7 @@ def test_the_lines_of_links_that_end_an_entry_stay_out_of_its_indexed_text(site)
 
 
 def test_every_answer_of_every_query_set_is_an_address_search_can_return(site):
-    """The query sets (tuning, in queries.yaml and dev.yaml, and held-out) name right answers
+    """The query sets (tuning, in queries.yaml, dev.yaml and dev-*.yaml, and held-out) name right answers
     by address; an entry renamed or moved must not leave a query pointing at nothing."""
     locations = {doc["location"] for doc in index_of(site)["docs"]}
     for path in sorted((ROOT / "tests" / "search").glob("*.yaml")):
@@ -96,3 +97,9 @@ def test_every_line_of_links_the_templates_write_is_one_search_leaves_out():
     for template in (ROOT / "macros" / "templates").glob("*.j2"):
         labels |= set(re.findall(r"\*\*([^*]+):\*\* (?:\{%[^%]*%\})?\{\{ m\.links\(", template.read_text(encoding="utf-8")))
     assert labels and labels <= set(LINK_LINES), sorted(labels - set(LINK_LINES))
+
+
+def test_every_query_set_in_tests_search_is_measured_by_the_benchmark():
+    """A new query set left out of QUERY_SETS would be written and never counted."""
+    listed = [file for files in QUERY_SETS.values() for file in files]
+    assert sorted(listed) == sorted(path.name for path in (ROOT / "tests" / "search").glob("*.yaml"))
