@@ -135,7 +135,7 @@ def on_post_build(config):
     if search is None or not search.config["enabled"] or not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    index["config"]["kb"] = search_config(current_kb())
+    index["config"]["kb"] = search_config(current_kb(), directory_urls=config.use_directory_urls)
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 

@@ -133,3 +133,13 @@ if __name__ == "__main__":
     print("\n".join(found))
     print(f"{len(all_pages)} pages checked: {len(found)} broken link(s) or anchor(s)")
     sys.exit(1 if found else 0)
+
+
+def unlocated_config_addresses(index: dict) -> list[str]:
+    """The red flags and facets a search index's config names (for red flags first) that are not among its
+    documents' locations: none, when the config is written in the index's own address style."""
+    config, locations = index["config"]["kb"], {doc["location"] for doc in index["docs"]}
+    named = [*config["urgent"], *config["anywhere"], *config["flag_facets"],
+             *(facet for facets in config["flag_facets"].values() for facet in facets)]
+    assert named, "the index config names no red flag"
+    return [address for address in named if address not in locations]

@@ -184,12 +184,16 @@ def without_link_lines(text: str) -> str:
     return _LINK_LINE.sub("", text)
 
 
-def search_config(kb: KnowledgeBase) -> dict:
+def search_config(kb: KnowledgeBase, directory_urls: bool = True) -> dict:
     """What the search worker needs besides the documents: the common words it drops (and how it reads words
     typed without their apostrophe), the everyday words that weigh little, the thesaurus, the words of body
     regions' names, which say where the pain is rather than what is wrong, so weigh less, and the addresses
     of the red flags, which come first when they answer the question (with the facets each one points to, and
-    which concern any region, so fit a body region's word in the query)."""
+    which concern any region, so fit a body region's word in the query). Addresses are written as the search
+    index writes its documents' locations: directory-style online, file-style in the offline copy."""
+    def address(entry: object) -> str:
+        return url_of(entry, directory_urls)
+
     return {"stop": list(STOP_WORDS),
             "apostrophe_dropped": APOSTROPHE_DROPPED,
             "context": sorted({word for region in kb.regions for word in words(region.name)}),
@@ -197,10 +201,10 @@ def search_config(kb: KnowledgeBase) -> dict:
                           for word in sorted({w for region in kb.regions for w in words(region.name)})},
             "vague": vague_terms(),
             "filler": filler_terms(),
-            "urgent": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
-            "anywhere": sorted(url_of(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)
+            "urgent": sorted(address(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)),
+            "anywhere": sorted(address(flag) for flag in kb.red_flags if kind_of(flag).is_published(flag)
                                and not flag.regions),
-            "flag_facets": {url_of(flag): sorted(url_of(facet) for facet in flag.facets
+            "flag_facets": {address(flag): sorted(address(facet) for facet in flag.facets
                                                  if kind_of(facet).is_published(facet))
                             for flag in kb.red_flags if kind_of(flag).is_published(flag)},
             "thesaurus": [{"terms": list(g.terms), "misspellings": list(g.misspellings), "red_flag": g.red_flag,

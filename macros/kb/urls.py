@@ -32,10 +32,17 @@ def page_url(src: str) -> str:
     return stem + "/"
 
 
-def url_of(entry: object) -> str:
-    """The site-relative address of an entry, e.g. 'causes/delayed-effect/#onset-takes-time'."""
+def file_url(src: str) -> str:
+    """The file-style URL of a page source path, as a site without directory URLs (the offline copy) has it:
+    'causes/x.md' -> 'causes/x.html'."""
+    return (src[:-3] if src.endswith(".md") else src) + ".html"
+
+
+def url_of(entry: object, directory_urls: bool = True) -> str:
+    """The site-relative address of an entry, e.g. 'causes/delayed-effect/#onset-takes-time' (or, on a site
+    without directory URLs, 'causes/delayed-effect.html#onset-takes-time')."""
     src, anchor = source_of(entry)
-    return page_url(src) + (f"#{anchor}" if anchor else "")
+    return (page_url(src) if directory_urls else file_url(src)) + (f"#{anchor}" if anchor else "")
 
 
 def link_from(page_src: str, entry: object) -> str:

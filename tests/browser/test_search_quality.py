@@ -14,6 +14,7 @@ import json
 import pytest
 
 from bench.search import TARGET, TRACK_SEARCH, load_queries, open_search, site_address
+from sitecheck import unlocated_config_addresses
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +83,9 @@ def test_keywords_and_the_thesaurus_reach_the_offline_index_too(offline_copy):
     docs = {doc["location"]: doc for doc in index["docs"]}
     assert "radiculopathy" in docs["causes/alternative-pathology.html#neuropathic-pain"]["keywords"]
     assert any("cortizone" in group["misspellings"] for group in index["config"]["kb"]["thesaurus"])
+    # The red flags' addresses are written as the offline index writes locations ("red-flags.html#..."), or
+    # no red flag would ever come first offline.
+    assert unlocated_config_addresses(index) == []
 
 
 @pytest.mark.parametrize("href, root, address", [

@@ -10,6 +10,7 @@ import yaml
 from conftest import ROOT
 from bench.search import QUERY_SETS
 from macros.kb.search import KEYWORD_FIELD, LINK_LINES, STOP_WORDS
+from sitecheck import unlocated_config_addresses
 
 
 def index_of(site):
@@ -34,6 +35,10 @@ def test_keywords_reach_the_index_of_the_entry_they_belong_to(site, kb):
         for entry in kb_entries_of(kind):
             keywords = docs[location + entry.id].get(KEYWORD_FIELD, "").lower()
             assert all(word.lower() in keywords for word in entry.synonyms), entry.id
+
+
+def test_the_index_config_names_red_flags_and_facets_by_the_index_s_own_locations(site):
+    assert unlocated_config_addresses(index_of(site)) == []
 
 
 def test_the_index_config_carries_the_thesaurus_and_the_common_words(site, kb):
