@@ -178,7 +178,8 @@
       filler: new Set(kb.filler || []),
       urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
       flagFacets: new Map(Object.entries(kb.flag_facets || {})),
-      regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, referral: referral, docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, referral: referral,
+      docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -279,8 +280,8 @@
         context: own.every(function (w) { return state.context.has(w); }),
         // A number, alone or with its unit ("2 weeks", "3mo", "40mg"), says little about which entry is meant.
         vague: !best && (state.vague.has(word) || /^[0-9]/.test(word)),
-        sign: !!best && best.group.sign,
-        group: best ? best.group : null,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
+        sign: !!best && best.group.sign,  // a symptom or sign that can mean a red flag ("fever", "jaw pain")
+        group: best ? best.group : null,
         // The last word may be half typed; another matches the words it begins only if none is itself.
         prefix: !best && word.length >= 3 && (i === words.length - 1 || !(state.vocabulary.get(word) > 0))
       });
@@ -298,8 +299,9 @@
       });
     });
     if (apart && state.elsewhere && !list.some(function (idea) { return idea.group === state.elsewhere; })) {
-      list.push({typed: [], alternatives: state.elsewhere.terms.map(function (term) { return {words: term, quality: SYNONYM}; }),
-                 context: false, implied: true, vague: false, sign: false, prefix: false, group: state.elsewhere});
+      var implied = state.elsewhere.terms.map(function (term) { return {words: term, quality: SYNONYM}; });
+      list.push({typed: [], alternatives: implied, context: false, implied: true, vague: false, sign: false,
+                 prefix: false, group: state.elsewhere});
     }
     return list;
   }
@@ -437,8 +439,8 @@
   // what is wrong, not where: rare, and not among the entry's keywords (a red flag's keywords are the places
   // it concerns, "plantar fasciitis" among them).
   function telling(matched, list, rarity) {
-    var asked = list.filter(function (idea, q) {
-      return !idea.context && rarity[q] >= TELLING && !(matched[q] && matched[q].hits.keywords);
+    var asked = list.filter(function (idea, q) {  // not a place, and typed (not implied by two places)
+      return !idea.context && !idea.implied && rarity[q] >= TELLING && !(matched[q] && matched[q].hits.keywords);
     });
     return asked.length > 0 && list.every(function (idea, q) {
       return asked.indexOf(idea) < 0 || (matched[q] && whole(matched[q]));
