@@ -103,7 +103,7 @@ VAGUE_WORDS = (
     # Praise, blame and degree ("really bad", "felt brilliant", "not enough"), people around the patient, and
     # clinical shorthand for the patient and for "after" ("pt c/o knee pain post CSI").
     "very enough good bad great brilliant terrible awful felt feel feels point matter mum mom dad wife husband "
-    "son daughter sister brother mother father wife partner friend neighbour neighbor pt pts post "
+    "son daughter sister brother mother father partner friend neighbour neighbor pt pts post "
     # Worry about a symptom ("should I worry") is not the psychological factor "anxiety".
     "worry worried worrying"
 ).split()
