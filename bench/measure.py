@@ -67,7 +67,7 @@ class Results:
     rebuild: Rebuild
     machine: dict[str, str]
     date: str
-    search: list = field(default_factory=list)  # bench.search.Score for each query set, online and offline; then a Speed
+    search: list = field(default_factory=list)  # tests.support.search.Score for each query set, online and offline; then a Speed
 
     @property
     def search_scores(self) -> list:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -10,24 +9,17 @@ from pathlib import Path
 
 import yaml
 
+from tests.support import BUILD_ENV, build_command, copy_project  # noqa: F401 (bench/run.py imports them from here)
+
 ROOT = Path(__file__).resolve().parents[1]
 TWIN_HOOK = Path(__file__).resolve().parent / "twin_hook.py"
 
-# What a build reads: these folders, plus the files at the top (mkdocs.yml, and pages that
-# pymdownx.snippets includes, such as CONTRIBUTING.md).
-PROJECT_DIRS = ("docs", "kb", "macros", "overrides")
 # What the static twin leaves out: the machinery and its data.
 MACHINERY_DIRS = ("kb", "macros")
 MACHINERY_PLUGINS = ("macros", "redirects")
-BUILD_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONDONTWRITEBYTECODE="1")
 FLOOR_CONFIG = "site_name: Floor\ntheme:\n  name: material\nplugins:\n  - search\n"
 TWIN_CONFIG = "mkdocs.twin.yml"
 RECORD_CONFIG = "mkdocs.bench-record.yml"
-
-
-def build_command(config: Path, site_dir: Path) -> list[str]:
-    """The strict build `make build` runs, for the given config file and output folder."""
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)]
 
 
 def make_floor(dest: Path) -> Path:
@@ -36,17 +28,6 @@ def make_floor(dest: Path) -> Path:
     (dest / "mkdocs.yml").write_text(FLOOR_CONFIG, encoding="utf-8")
     (dest / "docs" / "index.md").write_text("# Floor\n\nAn empty page.\n", encoding="utf-8")
     return dest / "mkdocs.yml"
-
-
-def copy_project(dest: Path) -> Path:
-    """Copy what a build reads (top-level files, docs, kb, macros, overrides) into dest."""
-    dest.mkdir(parents=True)
-    for source in ROOT.iterdir():
-        if source.is_file() and not source.name.startswith("."):
-            shutil.copy2(source, dest / source.name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return dest
 
 
 class _ConfigLoader(yaml.SafeLoader):

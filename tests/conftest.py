@@ -1,14 +1,12 @@
-"""Shared fixtures: the project paths, the KB, a temporary KB copy, one strict build, one server, one browser."""
+"""Shared fixtures: the KB, a temporary KB copy, one strict build and one offline copy per test run, one server,
+one browser, the site's search worker online and offline. The helpers behind them are in tests/support."""
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
@@ -18,27 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from macros.kb import load_kb  # noqa: E402  (the project root must be on the path first)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-dev-shm-usage",
-]
+from tests.support import CHROMIUM, CHROMIUM_ARGS, build_site, copy_project, serve  # noqa: E402, F401 (tests import them from here)
+from tests.support.search import TRACK_SEARCH, Worker, wait_for_search  # noqa: E402, F401
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-screenshots", action="store_true",
                      help="write the README's screenshots into docs/assets/screenshots/")
-
-
-def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
-    """Run a strict MkDocs build of project into site_dir; return the finished process."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(project / config),
-         "--site-dir", str(site_dir)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -55,67 +39,51 @@ def kb_copy(tmp_path: Path) -> Path:
     return target
 
 
-PROJECT_FILES = ("mkdocs.yml", "mkdocs.offline.yml", "CONTRIBUTING.md")
-PROJECT_DIRS = ("docs", "kb", "macros", "overrides")
-
-
-def copy_project(target: Path) -> Path:
-    """Copy what a build reads (config, pages, KB, code, theme overrides) into target."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        shutil.copy(ROOT / name, target)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A throwaway copy of the whole project, to break or extend on purpose."""
     return copy_project(tmp_path / "project")
 
 
+def once(tmp_path_factory: pytest.TempPathFactory, name: str, make) -> Path:
+    """The folder make(folder) fills, made once per test run: under pytest-xdist the processes of one run share it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each process's own
+    target = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / f"{name}.done").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            make(target)
+            (base / f"{name}.done").touch()
+    return target
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session with --strict into a temporary folder."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site_dir)
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site_dir
+    """The site, built once per test run with --strict into a temporary folder."""
+    def make(site_dir: Path) -> None:
+        result = build_site(ROOT, site_dir)
+        assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+
+    return once(tmp_path_factory, "site", make)
 
 
 @pytest.fixture(scope="session")
 def offline_copy(tmp_path_factory, kb):
-    """The zip `make offline` produces, unpacked into a fresh folder (once per session)."""
-    work = tmp_path_factory.mktemp("offline")
-    env = dict(os.environ, OFFLINE_SITE=str(work / "site"), DIST=str(work / "dist"))
-    result = subprocess.run(["make", "--no-print-directory", "offline", f"OFFLINE_SITE={work / 'site'}",
-                             f"DIST={work / 'dist'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    archive = work / "dist" / f"cortisone-kb-offline-{kb.meta.version}.zip"
-    unpacked = work / "unpacked"
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(unpacked)
-    return unpacked
+    """The zip `make offline` produces, unpacked into a fresh folder (once per test run)."""
+    def make(unpacked: Path) -> None:
+        work = unpacked.parent / "offline-work"
+        shutil.rmtree(work, ignore_errors=True)
+        env = dict(os.environ, OFFLINE_SITE=str(work / "site"), DIST=str(work / "dist"))
+        result = subprocess.run(["make", "--no-print-directory", "offline", f"OFFLINE_SITE={work / 'site'}",
+                                 f"DIST={work / 'dist'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with zipfile.ZipFile(work / "dist" / f"cortisone-kb-offline-{kb.meta.version}.zip") as zf:
+            zf.extractall(unpacked)
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 (a free port) while the block runs; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return once(tmp_path_factory, "offline", make)
 
 
 @pytest.fixture(scope="session")
@@ -159,21 +127,6 @@ def context(browser, server):
     assert not outside, f"requests left 127.0.0.1: {outside}"
 
 
-# How a test knows the results shown are those of the last key typed: see bench/search.py.
-from bench.search import TRACK_SEARCH  # noqa: E402, F401 (tests import it from here)
-
-
-def wait_for_search(page, query: str, timeout: float = 15_000) -> None:
-    """Wait until the search box holds query and every search typed so far has been answered and drawn.
-
-    The page (or its context) must have been given TRACK_SEARCH with add_init_script before it loaded."""
-    page.wait_for_function(
-        """(query) => { const counts = window.__kbSearch;
-            return document.querySelector('input.md-search__input').value === query
-                && counts !== undefined && counts.asked > 0 && counts.answered === counts.asked; }""",
-        arg=query, timeout=timeout)
-
-
 @pytest.fixture
 def page(context):
     """A page in the test's own profile; console errors fail the test."""
@@ -183,3 +136,29 @@ def page(context):
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture(scope="session")
+def online_worker(browser, server, site):
+    """The served site's own search worker, set up with its search_index.json."""
+    ctx = browser.new_context()
+    worker = Worker(ctx, server, site)
+    yield worker
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def offline_worker(browser, offline_copy):
+    """The offline copy's own search worker, set up with its search_index.js (served: Chromium runs no worker
+    from file://; the typed parity test uses the copy from disk)."""
+    ctx = browser.new_context()
+    with serve(offline_copy) as url:
+        worker = Worker(ctx, url, offline_copy)
+        yield worker
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def worker_of(request):
+    """worker_of("online") or worker_of("offline"): that copy's search worker, started when first asked for."""
+    return lambda copy: request.getfixturevalue(f"{copy}_worker")
