@@ -1,12 +1,13 @@
 """The cortisone-kb core: load, validate and link the knowledge base. No mkdocs here."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from .addresses import REGISTRY, check_registry
 from .build import build_model
 from .kinds import KINDS_BY_NAME, META_FILE, META_SCHEMA, schema_of, top_level
-from .load import Document, parse_file
+from .load import Document, parse_text, read_text
 from .model import KnowledgeBase
 from .pages import hand_written_pages, reserved_ids
 from .problems import KbError, Problem
@@ -73,6 +74,35 @@ def _kb_files(kb_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     return files, problems
 
 
+# Each file's parse and its own checks (schema, text), kept while its text and its schema are unchanged: a
+# rebuild under `mkdocs serve`, or a test run's many copies of the KB, re-reads only the files that changed.
+_FILE_CHECKS: dict[tuple, tuple[Document | None, list[Problem]]] = {}
+_FILE_CHECKS_KEPT = 256
+
+
+def _parse_and_check(path: Path, label: str, kb_dir: Path, kind: str, schema_dir: Path) -> tuple[Document | None,
+                                                                                                  list[Problem]]:
+    """One file parsed and checked against its schema and the text rules: its document and its problems."""
+    text, problems = read_text(path, label, kb_dir)
+    if text is None:
+        return None, problems
+    schema = schema_dir / f"{schema_of(kind)}.schema.json"
+    try:
+        schema_text = schema.read_bytes()
+    except OSError:
+        schema_text = None
+    key = (label, kind, text, schema_dir.parent.name, schema_text)
+    if key not in _FILE_CHECKS:
+        doc, problems = parse_text(path, label, text)
+        if doc is not None:
+            problems = [*check_schema(doc, schema_of(kind), schema_dir), *check_text(doc)]
+        if len(_FILE_CHECKS) >= _FILE_CHECKS_KEPT:
+            del _FILE_CHECKS[next(iter(_FILE_CHECKS))]
+        _FILE_CHECKS[key] = (doc, problems)
+    doc, problems = _FILE_CHECKS[key]
+    return (dataclasses.replace(doc, path=path) if doc is not None else None), list(problems)
+
+
 def _docs_dir(kb_dir: Path) -> Path:
     """The hand-written pages beside this KB, or the project's when a KB copy stands alone."""
     beside = kb_dir.parent / "docs"
@@ -87,12 +117,10 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     docs_dir = _docs_dir(kb_dir)
     parsed: list[tuple[Document, str]] = []
     for path, kind in files:
-        doc, file_problems = parse_file(path, path.relative_to(kb_dir.parent).as_posix(), kb_dir)
+        doc, file_problems = _parse_and_check(path, path.relative_to(kb_dir.parent).as_posix(), kb_dir, kind, schema_dir)
         problems.extend(file_problems)
         if doc is not None:
             parsed.append((doc, kind))
-            problems.extend(check_schema(doc, schema_of(kind), schema_dir))
-            problems.extend(check_text(doc))
     unreadable = len(parsed) < len(files)
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)

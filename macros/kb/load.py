@@ -124,6 +124,11 @@ def parse_file(path: Path, label: str, root: Path | None = None) -> tuple[Docume
     text, problems = read_text(path, label, root or path.parent)
     if text is None:
         return None, problems
+    return parse_text(path, label, text)
+
+
+def parse_text(path: Path, label: str, text: str) -> tuple[Document | None, list[Problem]]:
+    """Parse the text of one YAML file (read by read_text); return its document or the problems that stop it."""
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:

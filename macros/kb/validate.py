@@ -33,11 +33,13 @@ def schema_validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.pro
 
     Raises KbError at the schema file's line if it is missing, not JSON, or not a JSON Schema."""
     path = schema_dir / f"{kind}.schema.json"
-    try:
-        info = path.stat()
-    except OSError:
-        raise KbError([Problem(_schema_label(path), 1, "is missing: every kind of entry needs its JSON Schema")]) from None
-    return _validator(str(path), info.st_mtime_ns, info.st_size)
+    label = _schema_label(path)
+    if not path.exists():
+        raise KbError([Problem(label, 1, "is missing: every kind of entry needs its JSON Schema")])
+    text, problems = read_text(path, label, path.parent)
+    if text is None:
+        raise KbError(problems)
+    return _validator(label, text)
 
 
 def _schema_label(path: Path) -> str:
@@ -45,12 +47,8 @@ def _schema_label(path: Path) -> str:
 
 
 @cache
-def _validator(path_text: str, _mtime: int, _size: int) -> jsonschema.protocols.Validator:
-    path = Path(path_text)
-    label = _schema_label(path)
-    text, problems = read_text(path, label, path.parent)
-    if text is None:
-        raise KbError(problems)
+def _validator(label: str, text: str) -> jsonschema.protocols.Validator:
+    """The validator compiled from a schema's text, once per text (a KB copy's unchanged schema reuses it)."""
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -15,6 +15,7 @@ import pytest
 
 from macros.kb import load_kb, validate_kb
 from macros.kb.scaffold import insert_facet
+from tests.support import run_command
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEW_DATE = re.compile(r'("on":\s*)"\d{4}-\d{2}-\d{2}"')
@@ -22,13 +23,13 @@ NEXT_REVIEW = re.compile(r'("next":\s*)"\d{4}-\d{2}-\d{2}"')
 
 
 def run(module: str, *args: str) -> subprocess.CompletedProcess:
-    """Run `python -m module args` from the project folder, as `make` would."""
+    """Run `python -m module args` from the project folder as a real process, as `make` would."""
     return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
 
 
-def scaffold(kb_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return run("macros.kb.scaffold", "--kb", str(kb_dir), *args)
+def scaffold(kb_dir: Path, *args: str):
+    return run_command("macros.kb.scaffold", "--kb", str(kb_dir), *args)
 
 
 def problems_of(kb_dir: Path) -> list[str]:
@@ -54,7 +55,7 @@ def set_review_dates(kb_dir: Path, date: str, only: str | None = None, next_revi
 # --- new-cause ------------------------------------------------------------------------
 
 def test_new_cause_writes_a_skeleton_that_validates_at_once(kb_copy):
-    result = scaffold(kb_copy, "new-cause", "nerve-block-missed")
+    result = run("macros.kb.scaffold", "--kb", str(kb_copy), "new-cause", "nerve-block-missed")  # the command itself, once
     assert result.returncode == 0, result.stderr
     assert problems_of(kb_copy) == []
     cause = load_kb(kb_copy).cause("nerve-block-missed")
@@ -182,7 +183,7 @@ def test_new_facet_refuses_a_cause_file_that_is_not_valid_yaml(kb_copy):
 
 def test_stale_lists_a_cause_whose_next_review_date_has_passed(kb_copy):
     set_review_dates(kb_copy, "2020-01-01", only="delayed-effect", next_review="2021-01-01")
-    result = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2021-06-01")
+    result = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2021-06-01")  # the command itself, once
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "kb/causes/delayed-effect.yaml: review due 2021-01-01 (151 days overdue); "
@@ -191,7 +192,7 @@ def test_stale_lists_a_cause_whose_next_review_date_has_passed(kb_copy):
 
 
 def test_stale_lists_every_cause_when_today_is_far_in_the_future():
-    result = run("macros.kb.stale", "--today", "2100-01-01")
+    result = run_command("macros.kb.stale", "--today", "2100-01-01")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert len(lines) == len(load_kb().causes)
@@ -202,14 +203,14 @@ def test_stale_lists_every_cause_when_today_is_far_in_the_future():
 def test_stale_reports_none_when_every_next_review_is_ahead(kb_copy):
     today = datetime.date.today()
     set_review_dates(kb_copy, today.isoformat(), next_review=(today + datetime.timedelta(days=30)).isoformat())
-    result = run("macros.kb.stale", "--kb", str(kb_copy))
+    result = run_command("macros.kb.stale", "--kb", str(kb_copy))
     assert (result.returncode, result.stdout) == (0, "No review is overdue.\n")
 
 
 def test_stale_follows_the_next_review_date_not_the_age_of_the_last(kb_copy):
     set_review_dates(kb_copy, "2020-01-01", next_review="2026-01-01")
-    on_the_day = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-01")
-    day_after = run("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-02")
+    on_the_day = run_command("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-01")
+    day_after = run_command("macros.kb.stale", "--kb", str(kb_copy), "--today", "2026-01-02")
     assert on_the_day.stdout == "No review is overdue.\n"
     assert "(1 days overdue)" in day_after.stdout
 
@@ -222,7 +223,7 @@ def test_a_next_review_before_the_last_is_refused(kb_copy):
 
 def test_stale_is_a_report_and_exits_0_even_on_a_broken_kb(kb_copy):
     (kb_copy / "faq.yaml").write_text("# nothing here yet\n", encoding="utf-8")
-    result = run("macros.kb.stale", "--kb", str(kb_copy))
+    result = run_command("macros.kb.stale", "--kb", str(kb_copy))
     assert result.returncode == 0
     assert "kb/faq.yaml:1: is empty" in result.stderr and "Traceback" not in result.stderr
 

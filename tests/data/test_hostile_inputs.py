@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from macros.kb import validate_kb
+from tests.support import run_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CAUSE = "causes/delayed-effect.yaml"
@@ -231,8 +230,7 @@ def test_patterns_match_the_whole_value(kb_copy, file, prefix, value, fragment):
 
 def test_make_stale_reports_an_impossible_date_without_a_traceback(kb_copy):
     set_line(kb_copy, CAUSE, '  "on": ', '  "on": "2026-02-30"')
-    result = subprocess.run([sys.executable, "-m", "macros.kb.stale", "--kb", str(kb_copy)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = run_command("macros.kb.stale", "--kb", str(kb_copy))
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "kb/causes/delayed-effect.yaml:" in result.stderr and "'on'" in result.stderr
 
@@ -427,8 +425,7 @@ def test_ids_the_pages_already_use_are_reserved(kb_copy, entry_id):
 def test_the_check_command_agrees_and_never_shows_a_traceback(kb_copy):
     set_title(kb_copy, "{{ 7*7 }}")
     (kb_copy / "regions.yaml").write_text("- &a [*a]\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "macros.kb", str(kb_copy)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    result = run_command("macros.kb.__main__", str(kb_copy))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "kb/causes/delayed-effect.yaml:4: 'title' contains template syntax" in result.stderr
     assert "kb/regions.yaml:1: uses a YAML alias" in result.stderr

@@ -6,8 +6,11 @@ to build. Search helpers are in tests/support/search.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import http.server
+import importlib
+import io
 import os
 import shutil
 import subprocess
@@ -82,3 +85,28 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@dataclasses.dataclass
+class Ran:
+    """What a command printed and returned: the fields of subprocess.CompletedProcess that tests read."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_command(module: str, *args: str) -> Ran:
+    """Run `python -m module args` in this process, through the module's main(argv), as `make` would run it.
+
+    Each command also keeps one test that runs it as a real subprocess (its `python -m` entry point)."""
+    main = importlib.import_module(module).main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code if isinstance(exc.code, int) else 1
+            if not isinstance(exc.code, int | None):
+                print(exc.code, file=sys.stderr)
+    return Ran(code or 0, out.getvalue(), err.getvalue())
