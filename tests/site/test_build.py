@@ -3,28 +3,19 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, build_site
-from macros.kb import load_kb
+from conftest import ROOT
 from macros.kb.export import export_kb
 from macros.kb.kinds import KINDS
 from macros.kb.urls import url_of
 from sitecheck import broken_links, read_page, read_site
 
 BASE_URL = "http://127.0.0.1:8000/"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
 
 
 @pytest.fixture(scope="module")
@@ -132,34 +123,6 @@ def test_kb_json_urls_point_at_real_anchors(site):
         assert anchor in page_of(site, page_url).ids, url
 
 
-def test_a_ninth_cause_needs_only_its_own_file(project_copy, tmp_path):
-    cause = yaml.safe_load((project_copy / "kb" / "causes" / "delayed-effect.yaml").read_text(encoding="utf-8"))
-    cause["id"], cause["order"], cause["title"] = "wrong-medicine", 9, "Wrong medicine injected"
-    for n, facet in enumerate(cause["facets"]):
-        facet.pop("related", None)
-        facet["id"] = f"wrong-medicine-facet-{n}"
-        facet["checks"] = [{"id": f"wrong-medicine-check-{n}", "ask": f"Was the wrong vial used, step {n}?",
-                            "label": f"Wrong vial, step {n}", "key_step": "Check the vial and the record"}]
-    (project_copy / "kb" / "causes" / "wrong-medicine.yaml").write_text(
-        "# yaml-language-server: $schema=../schema/cause.schema.json\n" + yaml.safe_dump(cause, sort_keys=False),
-        encoding="utf-8")
-    out = tmp_path / "site"
-    result = build_site(project_copy, out)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-    page = read_page(out / "causes" / "wrong-medicine" / "index.html")
-    assert "wrong-medicine-facet-0" in page.ids
-    assert 'href="../wrong-medicine/"' in (out / "causes" / "delayed-effect" / "index.html").read_text(encoding="utf-8")
-    assert "Wrong medicine injected" in read_page(out / "causes" / "index.html").text
-    assert "9. Wrong medicine injected" in read_page(out / "index.html").text
-    assert "wrong-medicine-check-0" in read_page(out / "checklist" / "index.html").ids
-    exported = json.loads((out / "kb.json").read_text(encoding="utf-8"))
-    assert exported["causes"][-1]["id"] == "wrong-medicine"
-    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any(doc["location"].startswith("causes/wrong-medicine/") for doc in index["docs"])
-    shutil.rmtree(out)
-
-
 def test_the_kb_version_is_in_every_page_footer(pages, kb):
     assert [rel for rel, page in pages.items() if f"Knowledge base version {kb.meta.version}" not in page.text] == []
 
@@ -181,18 +144,6 @@ def test_the_training_page_shows_real_deep_links(site, kb):
     facet = kb.causes[0].facets[0]
     assert f"causes/{kb.causes[0].id}/#{facet.id}" in page.text
     assert f"version {kb.meta.version}" in page.text
-
-
-def test_a_facet_added_by_following_the_guide_appears_on_its_cause_page(project_copy, tmp_path):
-    scaffold = subprocess.run([sys.executable, "-m", "macros.kb.scaffold", "new-facet", "delayed-effect",
-                               "late-review-missed", "--kb", str(project_copy / "kb")],
-                              cwd=project_copy, capture_output=True, text=True)
-    assert scaffold.returncode == 0, scaffold.stderr
-    out = tmp_path / "site"
-    result = build_site(project_copy, out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "late-review-missed" in read_page(out / "causes" / "delayed-effect" / "index.html").ids
-    assert "late-review-missed-check" in read_page(out / "checklist" / "index.html").ids
 
 
 def test_each_cause_page_shows_its_review_and_numbered_references(site, kb):

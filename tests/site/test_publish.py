@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_site, copy_project
-from sitecheck import read_page
 from macros.kb.kinds import kind_of
 from macros.kb.urls import page_url, source_of, url_of
+from sitecheck import read_page
 
 PUBLISHED = "https://kb.example.org/cortisone/"
 REPOSITORY = "https://git.example.org/editors/cortisone-kb"

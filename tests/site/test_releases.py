@@ -16,8 +16,8 @@ from unittest import mock
 import pytest
 
 from conftest import ROOT, build_site, copy_project
-from sitecheck import broken_links, read_page, read_site
 from macros.kb.releases import offline_name, with_address
+from sitecheck import broken_links, read_page, read_site
 
 PUBLISHED = "https://kb.example.org/cortisone/"
 MAKE_FILES = ("Makefile", "requirements.txt", "pyproject.toml")

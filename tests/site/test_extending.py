@@ -1,16 +1,19 @@
-"""Adding a kind of entry is a YAML file, its schema, one registry row, a model class, a template and a
-page stub: a throw-away kind added that way to a copy of the project is validated, linked, exported
-and published with no other file touched."""
+"""The KB grows the ways the contributor guide says, and nothing else needs touching: a ninth cause is only its own
+file; a facet started with `make new-facet` appears on its cause page and the checklist; a kind of entry is a YAML
+file, its schema, one registry row, a model class, a template and a page stub, and is validated, linked, exported
+and published. All three are added to one copy of the project, built once."""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
-from conftest import build_site
+from conftest import build_site, copy_project
 from sitecheck import read_page
 
 ROW = '''    Kind("widget", "widget", model.Widget, "widgets", file="widgets.yaml", schema="widgets", page="widgets.md",
@@ -71,12 +74,64 @@ def test_a_new_kinds_links_are_checked_at_their_line(project_copy):
     assert "kb/widgets.yaml:3: entry 'widget-one': facet 'no-such-facet' does not exist" in result.stderr
 
 
-def test_a_new_kind_is_validated_exported_and_published(project_copy, tmp_path):
-    add_widget_kind(project_copy)
-    assert check(project_copy).returncode == 0
-    result = build_site(project_copy, tmp_path / "out")
-    assert result.returncode == 0, result.stderr[-3000:]
-    site = tmp_path / "out"
+def add_ninth_cause(project: Path) -> None:
+    """A ninth cause, written as its own file and nothing else."""
+    cause = yaml.safe_load((project / "kb" / "causes" / "delayed-effect.yaml").read_text(encoding="utf-8"))
+    cause["id"], cause["order"], cause["title"] = "wrong-medicine", 9, "Wrong medicine injected"
+    for n, facet in enumerate(cause["facets"]):
+        facet.pop("related", None)
+        facet["id"] = f"wrong-medicine-facet-{n}"
+        facet["checks"] = [{"id": f"wrong-medicine-check-{n}", "ask": f"Was the wrong vial used, step {n}?",
+                            "label": f"Wrong vial, step {n}", "key_step": "Check the vial and the record"}]
+    (project / "kb" / "causes" / "wrong-medicine.yaml").write_text(
+        "# yaml-language-server: $schema=../schema/cause.schema.json\n" + yaml.safe_dump(cause, sort_keys=False),
+        encoding="utf-8")
+
+
+def add_facet_as_the_guide_says(project: Path) -> None:
+    scaffold = subprocess.run([sys.executable, "-m", "macros.kb.scaffold", "new-facet", "delayed-effect",
+                               "late-review-missed", "--kb", str(project / "kb")],
+                              cwd=project, capture_output=True, text=True)
+    assert scaffold.returncode == 0, scaffold.stderr
+
+
+@pytest.fixture(scope="module")
+def extended(tmp_path_factory):
+    """A copy of the project with a ninth cause, a facet from the scaffold and a new kind, checked and built once."""
+    project = copy_project(tmp_path_factory.mktemp("extended") / "project")
+    add_ninth_cause(project)
+    add_facet_as_the_guide_says(project)
+    add_widget_kind(project)
+    checked = check(project)
+    assert checked.returncode == 0, checked.stderr
+    site = project.parent / "site"
+    result = build_site(project, site)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return project, site
+
+
+def test_a_ninth_cause_needs_only_its_own_file(extended):
+    _project, out = extended
+    page = read_page(out / "causes" / "wrong-medicine" / "index.html")
+    assert "wrong-medicine-facet-0" in page.ids
+    assert 'href="../wrong-medicine/"' in (out / "causes" / "delayed-effect" / "index.html").read_text(encoding="utf-8")
+    assert "Wrong medicine injected" in read_page(out / "causes" / "index.html").text
+    assert "9. Wrong medicine injected" in read_page(out / "index.html").text
+    assert "wrong-medicine-check-0" in read_page(out / "checklist" / "index.html").ids
+    exported = json.loads((out / "kb.json").read_text(encoding="utf-8"))
+    assert exported["causes"][-1]["id"] == "wrong-medicine"
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"].startswith("causes/wrong-medicine/") for doc in index["docs"])
+
+
+def test_a_facet_added_by_following_the_guide_appears_on_its_cause_page(extended):
+    _project, out = extended
+    assert "late-review-missed" in read_page(out / "causes" / "delayed-effect" / "index.html").ids
+    assert "late-review-missed-check" in read_page(out / "checklist" / "index.html").ids
+
+
+def test_a_new_kind_is_validated_exported_and_published(extended):
+    project_copy, site = extended
     page = read_page(site / "widgets" / "index.html")
     assert "widget-one" in page.ids and "Widget one" in page.text
     assert "../causes/delayed-effect/#onset-takes-time" in page.links
