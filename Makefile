@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,11 +78,19 @@ offline: check ## build the offline copy (works from file://, search included) a
 release: check ## freeze this version (kb.json, its schema, the offline zip) into releases/<version>/; never overwrites one
 	$(BIN)/python -m macros.release
 
-test: $(STAMP) browser html-checker ## run every test: data, error, built-site and real-browser tests
-	$(BIN)/python -m pytest
+# Tests run in two processes (pytest-xdist), a file's tests in one: the build, the offline copy and Chromium's
+# search worker are made once per run and shared. TEST_JOBS=1 runs them in one process.
+TEST_JOBS ?= 2
+PYTEST := $(BIN)/python -m pytest $(if $(filter-out 1,$(TEST_JOBS)),-n $(TEST_JOBS) --dist loadfile)
+
+test: $(STAMP) browser ## run what a change needs, in minutes: data, error, built-site, browser and search-safety tests
+	$(PYTEST) -m "not slow"
+
+test-all: $(STAMP) browser html-checker ## run every test, the slow set too (full page sweeps, serve, release, HTML checker); CI runs this
+	$(PYTEST)
 
 test-fast: $(STAMP) ## run the data and error tests only (no build, no browser)
-	$(BIN)/python -m pytest tests/data
+	$(BIN)/python -m pytest tests/data -m "not slow"
 
 references: $(STAMP) ## copy the verified reference list (../shared/references.yaml) into kb/references.yaml
 	$(BIN)/python -m macros.kb.sync_references

@@ -97,6 +97,17 @@ def built_pages(site: Path) -> list[str]:
                   for p in site.rglob("*.html") if p.name != "404.html")
 
 
+# One page of each kind the site builds, by the template or source that makes it: what the default browser sweeps
+# visit (the slow set visits every page). The checklist has its own tests, in both colour schemes.
+PAGE_OF_EACH_TEMPLATE = {
+    "home (cause_cards)": "./", "hand-written page": "about/", "alternatives": "alternatives/",
+    "approach": "approach/", "causes_index": "causes/", "cause": "causes/delayed-effect/", "changelog": "changelog/",
+    "index_of": "conditions/", "faq": "faq/", "glossary": "glossary/", "red-flags": "red-flags/",
+    "references": "references/", "sites": "sites/", "downloads (training)": "training/",
+    "benchmark tables": "benchmarks/",
+}
+
+
 def kb_json_problems(site: Path, base_url: str) -> list[str]:
     """Every url in kb.json under base_url that does not reach a built page and, if it has one, its anchor."""
     import json

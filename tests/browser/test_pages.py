@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
-from sitecheck import built_pages
+from sitecheck import PAGE_OF_EACH_TEMPLATE, built_pages
 
 pytestmark = pytest.mark.browser
 
@@ -14,18 +14,28 @@ FACET_AT = {"first": lambda facets: facets[0], "middle": lambda facets: facets[l
             "last": lambda facets: facets[-1]}
 
 
-def test_every_page_passes_axe_and_requests_nothing_outside_the_site(page, site, server):
-    """axe-core finds no violation of any impact; the context fixture fails on any non-local request."""
+def axe_violations(page, server, pages) -> dict:
     axe = Axe()
     found = {}
-    for rel in built_pages(site):
+    for rel in pages:
         url = server + ("" if rel == "./" else rel)
         page.goto(url)
         page.wait_for_load_state("load")
         violations = axe.run(page).response["violations"]
         if violations:
             found[rel] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
-    assert found == {}
+    return found
+
+
+def test_a_page_of_each_template_passes_axe_and_requests_nothing_outside_the_site(page, site, server):
+    """axe-core finds no violation of any impact; the context fixture fails on any non-local request."""
+    assert set(PAGE_OF_EACH_TEMPLATE.values()) <= set(built_pages(site))
+    assert axe_violations(page, server, PAGE_OF_EACH_TEMPLATE.values()) == {}
+
+
+@pytest.mark.slow
+def test_every_page_passes_axe_and_requests_nothing_outside_the_site(page, site, server):
+    assert axe_violations(page, server, built_pages(site)) == {}
     assert len(built_pages(site)) >= 18  # the check did visit the site, not an empty folder
 
 

@@ -13,9 +13,9 @@ import re
 import pytest
 import yaml
 
-from bench.search import ENGINE
 from conftest import ROOT
 from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, filler_terms, vague_terms, words
+from tests.support.search import ENGINE
 
 pytestmark = pytest.mark.browser
 

@@ -1,8 +1,13 @@
 """The benchmark's synthetic KBs stay valid as the real KB evolves (its figures depend on it)."""
 from __future__ import annotations
 
+import pytest
+
 from bench.synthetic import grow_kb
 from macros.kb import load_kb
+
+# The slow set (`make test-all`, CI): a KB ten times larger, validated twice.
+pytestmark = pytest.mark.slow
 
 
 def test_a_kb_grown_ten_times_is_valid_and_ten_times_larger(kb_copy):

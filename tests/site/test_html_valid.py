@@ -14,6 +14,9 @@ import pytest
 
 from conftest import ROOT
 
+# The slow set (`make test-all`, CI): the Nu HTML Checker starts a Java virtual machine.
+pytestmark = pytest.mark.slow
+
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 WRAPPER = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'

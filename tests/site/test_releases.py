@@ -19,6 +19,9 @@ from conftest import ROOT, build_site, copy_project
 from macros.kb.releases import offline_name, with_address
 from sitecheck import broken_links, read_page, read_site
 
+# The slow set (`make test-all`, CI): `make release` end to end, an offline build and several site builds.
+pytestmark = pytest.mark.slow
+
 PUBLISHED = "https://kb.example.org/cortisone/"
 MAKE_FILES = ("Makefile", "requirements.txt", "pyproject.toml")
 

@@ -15,6 +15,9 @@ import pytest
 
 from conftest import ROOT
 
+# The slow set (`make test-all`, CI): each test starts the development server and waits for it.
+pytestmark = pytest.mark.slow
+
 
 def free_port() -> int:
     """A port on 127.0.0.1 that the OS says is free."""
