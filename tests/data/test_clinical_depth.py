@@ -6,16 +6,10 @@ import re
 
 import pytest
 
-from macros.kb import load_kb
 from macros.kb.markup import CITATION
 from macros.kb.model import URGENCY_ORDER
 
 NO_SOURCE = "No verified source"
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb()
 
 
 def prose(kb):

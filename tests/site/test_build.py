@@ -205,3 +205,26 @@ def test_citation_markers_link_to_the_numbered_sources_and_stay_out_of_search(si
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     texts = [d["text"] for d in index["docs"] if d["location"].startswith(f"causes/{cause.id}/")]
     assert texts and not any(re.search(r"\[\d+\]", text) for text in texts)
+
+
+# The seed's facts, each as a word a reader finds on the KB's pages. The seed's "genetic polymorphisms" are written
+# "gene variants" and its "biomarkers" a "predictor" of response; both are on the page as doubtful claims.
+SEED_FACTS = [
+    "referred", "carpal tunnel", "cubital tunnel", "rheumatoid", "psoriatic", "nerve conduction", "electromyograph",
+    "ultrasound", "fluoroscop", "subacromial", "septic arthritis", "cellulitis", "synovial fluid", "body mass",
+    "local anaesthetic", "cartilage", "osteophyte", "epidural", "ligamentum flavum", "neovascular", "gene variant",
+    "diabetes", "anxiety", "catastrophi", "predictor", "meniscal tear", "trigger point", "thoracic outlet",
+    "peripheral artery", "post-herpetic", "anticonvulsant", "antidepressant", "cytokine", "prostaglandin", "flare",
+    "deltoid", "glenohumeral", "facet joint", "trochanteric", "gluteal", "median nerve", "physiotherap",
+    "surgery", "regenerative", "disease-modifying",
+]
+# The pages the KB writes for readers (not the project's own pages, not the references' titles).
+KB_PAGES = ("./", "causes/", "glossary/", "faq/", "approach/", "alternatives/", "red-flags/", "sites/", "conditions/",
+            "regions/", "checklist/")
+
+
+def test_every_fact_of_the_seed_is_on_a_page_readers_see(pages):
+    """Only what a reader sees counts: search words and the thesaurus reach no page (test_search_index.py)."""
+    text = " ".join(page.text for rel, page in pages.items()
+                    if any(rel.startswith(prefix) for prefix in KB_PAGES if prefix != "./") or rel == "index.html").lower()
+    assert [fact for fact in SEED_FACTS if fact not in text] == []
