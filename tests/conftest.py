@@ -3,7 +3,9 @@ one browser, the site's search worker online and offline. The helpers behind the
 from __future__ import annotations
 
 import fcntl
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -106,9 +108,8 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def context(browser, server):
-    """A fresh browser profile per test; any request that is not to the local server fails the test."""
+def guarded_context(browser, server: str):
+    """A browser profile in which any request that is not to the local server is refused and recorded."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
 
@@ -122,19 +123,52 @@ def context(browser, server):
 
     ctx.route("**/*", guard)
     ctx.outside_requests = outside
-    yield ctx
-    ctx.close()
-    assert not outside, f"requests left 127.0.0.1: {outside}"
+    return ctx
 
 
 @pytest.fixture
-def page(context):
-    """A page in the test's own profile; console errors fail the test."""
-    pg = context.new_page()
+def context(browser, server):
+    """A fresh browser profile for this test alone; any request that is not to the local server fails the test."""
+    ctx = guarded_context(browser, server)
+    yield ctx
+    ctx.close()
+    assert not ctx.outside_requests, f"requests left 127.0.0.1: {ctx.outside_requests}"
+
+
+@pytest.fixture(scope="session")
+def shared_profile(browser, server):
+    """One browser profile for the tests that need only clean storage: it keeps the HTTP cache between tests
+    (a fresh profile fetches and compiles the theme's scripts again, about a second a test)."""
+    ctx = guarded_context(browser, server)
+    yield ctx
+    ctx.close()
+
+
+# What a test may change in its profile beyond storage (a fake clock, scripts run on every page, permissions,
+# routes): a test whose code does any of this, or that asks for `context` itself, gets a fresh profile.
+PROFILE_CHANGES = re.compile(r"\.clock\b|add_init_script|grant_permissions|\.route\(|set_offline|add_cookies|expose_")
+STORAGE = "local_storage,indexeddb,cookies,cache_storage,service_workers,file_systems,websql"
+
+
+@pytest.fixture
+def page(request, server):
+    """A page whose storage starts empty; console errors and requests outside the local server fail the test."""
+    own = "context" in request.fixturenames or PROFILE_CHANGES.search(inspect.getsource(request.function))
+    ctx = request.getfixturevalue("context" if own else "shared_profile")
+    pg = ctx.new_page()
+    if not own:  # the shared profile: empty the site's storage (a closed page takes its sessionStorage with it)
+        cdp = ctx.new_cdp_session(pg)
+        cdp.send("Storage.clearDataForOrigin", {"origin": server.rstrip("/"), "storageTypes": STORAGE})
+        cdp.detach()
+        ctx.outside_requests.clear()
     errors: list[str] = []
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg
+    if not own:
+        for open_page in ctx.pages:
+            open_page.close()
+        assert not ctx.outside_requests, f"requests left 127.0.0.1: {ctx.outside_requests}"
     assert not errors, f"console errors: {errors}"
 
 

@@ -25,7 +25,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-dev-shm-usage",
 ]
-BUILD_ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", PYTHONDONTWRITEBYTECODE="1")
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "PYTHONDONTWRITEBYTECODE": "1"}
+BUILD_ENV = dict(os.environ, **QUIET)  # for bench/; build_site reads the environment when it runs (SITE_URL)
 
 # What a build reads: the configs, the contributor guide (a page includes it), the pages, the KB, the code, the theme.
 PROJECT_FILES = ("mkdocs.yml", "mkdocs.offline.yml", "CONTRIBUTING.md")
@@ -39,7 +40,7 @@ def build_command(config: Path, site_dir: Path) -> list[str]:
 
 def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
     """Run a strict MkDocs build of project into site_dir; return the finished process."""
-    return subprocess.run(build_command(project / config, site_dir), cwd=project, env=BUILD_ENV,
+    return subprocess.run(build_command(project / config, site_dir), cwd=project, env=dict(os.environ, **QUIET),
                           capture_output=True, text=True, timeout=300)
 
 
