@@ -421,6 +421,17 @@
       lifted.score = scored[0].score;
       scored.unshift(lifted);
     }
+    // A red flag opens the results only for a symptom or sign of the query that it names (a thesaurus group marked
+    // red_flag), or for what it names in its title: a flag's passing mention of something everyday ("a bruise",
+    // "flushing of the face is not an allergy") does not make it the answer.
+    if (scored.length > 1 && state.urgent.has(scored[0].doc.location) && !scored[0].signs && !titled(scored[0], list)) {
+      var answer = scored.findIndex(function (e) { return !state.urgent.has(e.doc.location); });
+      if (answer > 0) {
+        var first = scored.splice(answer, 1)[0];
+        first.score = scored[0].score;
+        scored.unshift(first);
+      }
+    }
 
     var groups = new Map();
     scored.forEach(function (entry) {
@@ -490,6 +501,15 @@
   // entry (a red flag) names in its own words.
   function signs(matched, list) {
     return list.filter(function (idea, q) { return idea.sign && matched[q] && whole(matched[q]); }).length;
+  }
+
+  // Whether an entry's title has a telling idea of the query (not a place or an everyday word): "myeloma" in
+  // "Cancer in bone or soft tissue (metastasis, myeloma or primary tumour)".
+  function titled(entry, list) {
+    return list.some(function (idea, q) {
+      var m = entry.matched[q];
+      return !idea.context && !idea.vague && m && (m.hits.title || []).some(function (h) { return !h.part; });
+    });
   }
 
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's
