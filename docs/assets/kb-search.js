@@ -163,7 +163,7 @@
       var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
-      var entry = {terms: terms, sign: group.red_flag === true};
+      var entry = {terms: terms, sign: group.red_flag === true, name: String((group.terms || [""])[0])};
       (group.two_regions || []).forEach(function (pair) {
         if (!Array.isArray(pair) || pair.length !== 2) return;
         elsewhere = entry;
@@ -283,6 +283,9 @@
       var at = phrase ? phrase.at : [i];
       var best = phrase ? phrase.phrase : null;
       var own = best ? best.words : [word];  // a phrase's words as the thesaurus has them, without fillers
+      // A misspelling of the thesaurus ("cortizone") is read as its group's first term, and the reader is told.
+      if (best && !best.group.terms.some(function (t) { return t.join(" ") === own.join(" "); }))
+        read.push({typed: query.slice(typed[at[0]].start, typed[at[at.length - 1]].end), as: best.group.name});
       var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
       // The reader's own words count fully; the group's other terms a little less.
       alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });
