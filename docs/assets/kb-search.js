@@ -15,8 +15,11 @@
      a query phrase that is a term or misspelling of a group matches any term of the group;
    - words typed without their apostrophe ("didnt", "cant") are read as with it;
    - a word not in the index, five letters or more, is read as the nearest indexed word (one slip, two
-     from eight letters), unless it is an everyday word; any word of three letters or more also matches
-     the words it begins;
+     from eight letters), unless it is an everyday word; a word search knows (the index's or the
+     thesaurus's, where clinical words the KB does not cover are kept too) is never corrected, and a
+     correction never adds or drops more than one letter ("palpitations" is not a slip for "palpation");
+     the reader is told what was read ("Showing results for ..."), and which words the first result lacks;
+     any word of three letters or more also matches the words it begins;
    - a body region's word may stand inside a thesaurus phrase ("how many hip injections"), and so may up
      to two words for the treatment itself, read with the phrase ("another cortisone jab" is "another jab");
    - each entry scores by its title, then its keywords (synonyms, conditions and regions), then its text,
@@ -81,7 +84,7 @@
       var word = fold(match[0]);
       if (dropped && dropped.has(word)) word = dropped.get(word);
       if (stop.has(word) || (word.length === 1 && /[a-z]/.test(word))) continue;
-      found.push({term: reduce(word), start: match.index, end: match.index + match[0].length});
+      found.push({term: reduce(word), word: word, start: match.index, end: match.index + match[0].length});
     }
     return found;
   }
@@ -125,6 +128,7 @@
     var dropped = new Map(Object.entries(kb.apostrophe_dropped || {}));
     var vocabulary = new Map();  // word -> number of documents that have it
     var pages = new Map();
+    var surface = new Map();  // a word as search reads it ("plac") -> as a reader would write it ("place")
     var docs = (data.docs || []).map(function (raw) {
       var location = String(raw.location || "");
       var page = location.split("#")[0];
@@ -145,6 +149,7 @@
         doc.fields[name].positions.forEach(function (_, term) { seen.add(term); });
       });
       seen.forEach(function (term) { vocabulary.set(term, (vocabulary.get(term) || 0) + 1); });
+      doc.fields.text.tokens.forEach(function (t) { if (!surface.has(t.term)) surface.set(t.term, t.word); });
       return doc;
     });
     var total = 0;
@@ -158,12 +163,15 @@
       var cut = function (term) { return tokens(String(term), stop, dropped).map(function (t) { return t.term; }); };
       var terms = (group.terms || []).map(cut).filter(function (w) { return w.length; });
       var all = terms.concat((group.misspellings || []).map(cut).filter(function (w) { return w.length; }));
-      var entry = {terms: terms, sign: group.red_flag === true};
+      var entry = {terms: terms, sign: group.red_flag === true, name: String((group.terms || [""])[0])};
       (group.two_regions || []).forEach(function (pair) {
         if (!Array.isArray(pair) || pair.length !== 2) return;
         elsewhere = entry;
         referral.add(pair[0] + " " + pair[1]);
         referral.add(pair[1] + " " + pair[0]);
+      });
+      (group.terms || []).concat(group.misspellings || []).forEach(function (term) {
+        tokens(String(term), stop, dropped).forEach(function (t) { if (!surface.has(t.term)) surface.set(t.term, t.word); });
       });
       all.forEach(function (words) {
         var list = phrases.get(words[0]);
@@ -179,7 +187,7 @@
       urgent: new Set(kb.urgent || []), anywhere: new Set(kb.anywhere || []),
       flagFacets: new Map(Object.entries(kb.flag_facets || {})),
       regionOf: new Map(Object.entries(kb.region_of || {})), elsewhere: elsewhere, referral: referral,
-      docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases,
+      docs: docs, pages: pages, vocabulary: vocabulary, phrases: phrases, surface: surface,
       averageText: docs.length ? total / docs.length : 1
     };
   }
@@ -207,21 +215,24 @@
     return prev[b.length];
   }
 
+  // A word search knows: any word of the index or of the thesaurus (whose groups also keep clinical words no entry
+  // uses, so that they are never read as another), or the beginning of an indexed word.
   function known(word) {
-    if (state.vocabulary.get(word) > 0 || state.phrases.has(word)) return true;
+    if (state.vocabulary.has(word)) return true;
     if (word.length < 3) return false;
     var found = false;
     state.vocabulary.forEach(function (count, term) { if (!found && count > 0 && term.indexOf(word) === 0) found = true; });
     return found;
   }
 
-  // A word the index does not know, read as the nearest word it does (the most common on a tie).
+  // A word the index does not know, read as the nearest word it does (the most common on a tie). A slip changes a
+  // word's length by one letter at most: two letters more or fewer make another word, not a slip.
   function correct(word) {
     if (word.length < 5 || /\d/.test(word) || known(word)) return word;
     var limit = word.length >= 8 ? 2 : 1;
     var best = word, bestDistance = limit + 1, bestCount = -1;
     state.vocabulary.forEach(function (count, term) {
-      if (term.length < 4) return;
+      if (term.length < 4 || Math.abs(term.length - word.length) > 1) return;
       var d = distance(word, term, limit);
       var weight = count + (state.phrases.has(term) ? 1 : 0);
       if (d < bestDistance || (d === bestDistance && weight > bestCount)) {
@@ -236,6 +247,10 @@
     var typed = tokens(query, state.stop, state.dropped).slice(0, MAX_WORDS);
     // Everyday words are taken as typed: "definition" is not a slip for "definitive".
     var words = typed.map(function (t) { return state.vague.has(t.term) ? t.term : correct(t.term); });
+    var read = [];  // what the reader typed and what search read instead, as a reader would write it
+    words.forEach(function (word, i) {
+      if (word !== typed[i].term) read.push({typed: query.slice(typed[i].start, typed[i].end), as: state.surface.get(word) || word});
+    });
     // Thesaurus phrases in the query, the longest first ("hip pain coming from the back" is "hip" and
     // "pain coming from the back", not "hip pain" and two words). A body region's words may stand inside a
     // phrase ("how many hip injections" holds "how many injections", and "hip" stays an idea of its own).
@@ -268,6 +283,9 @@
       var at = phrase ? phrase.at : [i];
       var best = phrase ? phrase.phrase : null;
       var own = best ? best.words : [word];  // a phrase's words as the thesaurus has them, without fillers
+      // A misspelling of the thesaurus ("cortizone") is read as its group's first term, and the reader is told.
+      if (best && !best.group.terms.some(function (t) { return t.join(" ") === own.join(" "); }))
+        read.push({typed: query.slice(typed[at[0]].start, typed[at[at.length - 1]].end), as: best.group.name});
       var alternatives = best ? best.group.terms.map(function (term) { return {words: term, quality: SYNONYM}; }) : [];
       // The reader's own words count fully; the group's other terms a little less.
       alternatives = alternatives.filter(function (alt) { return alt.words.join(" ") !== own.join(" "); });
@@ -303,6 +321,7 @@
       list.push({typed: [], alternatives: implied, context: false, implied: true, vague: false, sign: false,
                  prefix: false, group: state.elsewhere});
     }
+    list.read = read;
     return list;
   }
 
@@ -337,7 +356,7 @@
   function search(query) {
     if (!state) return {items: []};
     var list = ideas(String(query).slice(0, 200));
-    if (!list.length) return {items: []};
+    if (!list.length) return {items: [], read: list.read || [], lacking: []};
     var docs = state.docs;
     var matches = docs.map(function () { return []; });  // per document, per idea: {score, hits}
     // Entries that have each idea; those with only part of a phrase ("joints" of "many joints") count PART.
@@ -405,6 +424,17 @@
       lifted.score = scored[0].score;
       scored.unshift(lifted);
     }
+    // A red flag opens the results only for a symptom or sign of the query that it names (a thesaurus group marked
+    // red_flag), or for what it names in its title: a flag's passing mention of something everyday ("a bruise",
+    // "flushing of the face is not an allergy") does not make it the answer.
+    if (scored.length > 1 && state.urgent.has(scored[0].doc.location) && !scored[0].signs && !titled(scored[0], list)) {
+      var answer = scored.findIndex(function (e) { return !state.urgent.has(e.doc.location); });
+      if (answer > 0) {
+        var first = scored.splice(answer, 1)[0];
+        first.score = scored[0].score;
+        scored.unshift(first);
+      }
+    }
 
     var groups = new Map();
     scored.forEach(function (entry) {
@@ -432,7 +462,13 @@
         group.push(item({doc: article, score: 0, matched: list.map(function () { return null; })}, list));
       items.push(group);
     });
-    return {items: items};
+    // The words the reader typed that the first result does not have (not places, everyday words or numbers): a
+    // sign that nothing here covers the whole question ("swollen calf today" before the KB had a calf entry).
+    var lacking = [];
+    if (scored.length) list.forEach(function (idea, q) {
+      if (!idea.context && !idea.vague && !idea.implied && !scored[0].matched[q]) lacking.push(idea.typed.join(" "));
+    });
+    return {items: items, read: list.read, lacking: lacking};
   }
 
   // Whether an entry (a red flag) has every telling word of the query in its own words. Telling words say
@@ -468,6 +504,15 @@
   // entry (a red flag) names in its own words.
   function signs(matched, list) {
     return list.filter(function (idea, q) { return idea.sign && matched[q] && whole(matched[q]); }).length;
+  }
+
+  // Whether an entry's title has a telling idea of the query (not a place or an everyday word): "myeloma" in
+  // "Cancer in bone or soft tissue (metastasis, myeloma or primary tumour)".
+  function titled(entry, list) {
+    return list.some(function (idea, q) {
+      var m = entry.matched[q];
+      return !idea.context && !idea.vague && m && (m.hits.title || []).some(function (h) { return !h.part; });
+    });
   }
 
   // Whether an idea was found as typed or as a term of its group (not a phrase's word alone, not a word's
@@ -572,6 +617,10 @@
     return read.map(function (t) { return t.term; });
   };
 
+  // What search read and what the first result lacks, for the page's notice above the results
+  // (docs/assets/results.js): the theme's own messages have no room for it.
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("kb-search") : null;
+
   addEventListener("message", function (event) {
     var message = event.data || {};
     if (message.type === 0) {
@@ -585,7 +634,8 @@
         console.warn("Search failed:", error);
         data = {items: []};
       }
-      postMessage({type: 3, data: data});
+      postMessage({type: 3, data: {items: data.items}});
+      if (channel) channel.postMessage({query: String(message.data), read: data.read || [], lacking: data.lacking || []});
     }
   });
 })();

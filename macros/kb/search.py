@@ -105,7 +105,10 @@ VAGUE_WORDS = (
     "very enough good bad great brilliant terrible awful felt feel feels point matter mum mom dad wife husband "
     "son daughter sister brother mother father partner friend neighbour neighbor pt pts post "
     # Worry about a symptom ("should I worry") is not the psychological factor "anxiety".
-    "worry worried worrying"
+    "worry worried worrying "
+    # When, not what ("swollen calf today", "how long until it works"): without this, the first result's lacking
+    # them was shown as a sign that the KB does not cover the question (the query sets' figures are unchanged).
+    "until today tonight yesterday tomorrow"
 ).split()
 
 

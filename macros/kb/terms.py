@@ -1,5 +1,8 @@
-"""Glossary terms explained where they are used: the first use of each term on a page gets a tooltip
-(hover, keyboard focus or a tap) and, for an abbreviation, its expansion in print.
+"""Glossary terms explained where they are used: the first use of each term on a page gets its whole
+definition (hover, keyboard focus or a tap) and, for an abbreviation, its expansion in print.
+
+A term is marked only where the text names it: its name or a synonym, which kb/glossary.yaml keeps to other
+names for the same thing ("arthrocentesis" for joint aspiration, not "Gram stain", a test of the fluid).
 
 Works on a page's finished content HTML; text inside links, headings, code, form labels and
 existing abbreviations is left alone. The definitions come from kb/glossary.yaml.
@@ -18,14 +21,13 @@ SKIP = frozenset({"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "scrip
                   "label", "legend", "summary", "textarea", "title", "sup", "th", "caption"})
 VOID = frozenset({"br", "img", "input", "hr", "meta", "link", "wbr", "source", "col", "area", "base", "track"})
 TAG = re.compile(r"(<!--.*?-->|<[^>]+>)", re.DOTALL)
-SHORT = 140
 
 
 @dataclass(frozen=True)
 class _Gloss:
     term: Term
     word: str  # as the glossary writes it: an abbreviation matches only these capitals
-    tip: str  # the tooltip: the definition's first sentence
+    tip: str  # the tooltip: the whole definition, never cut short
     expansion: str  # printed after an abbreviation at its first use ("" for words)
 
 
@@ -34,8 +36,7 @@ def _name(term: Term) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    sentence = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
-    return sentence if len(sentence) <= SHORT else sentence[: SHORT - 1].rsplit(" ", 1)[0] + "…"
+    return re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -54,7 +55,7 @@ def _index(glossary: tuple[Term, ...]) -> tuple[dict[str, _Gloss], int]:
     """Each word or phrase a reader may meet (terms, synonyms) with its gloss, and the longest phrase's length."""
     words: dict[str, _Gloss] = {}
     for term in glossary:
-        tip = f"{_name(term)}: {_first_sentence(term.definition)}"
+        tip = f"{_name(term)}: {' '.join(term.definition.split())}"
         for word in (_name(term), *term.synonyms):
             if len(word) < 3 or _key(word) in words or _key(word) != " ".join(word.lower().split()):
                 continue  # too short, already taken, or punctuation no reader text would match

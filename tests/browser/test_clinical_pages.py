@@ -41,6 +41,13 @@ def test_a_red_flag_has_a_permanent_anchor_that_lands_on_it(page, server, kb):
                            " return r.top >= 0 && r.top < innerHeight / 2; }")
 
 
+def shown(content: str) -> str:
+    """The text of a CSS content value ('"a \\"b\\""' is 'a "b"'); "" for none."""
+    if not content.startswith('"'):
+        return ""
+    return re.sub(r"\\(.)", r"\1", content[1:-1])
+
+
 def test_a_glossary_term_explains_itself_on_keyboard_focus(page, server):
     page.goto(server + "causes/incorrect-diagnosis/")
     term = page.locator("abbr.kb-term").first
@@ -48,8 +55,8 @@ def test_a_glossary_term_explains_itself_on_keyboard_focus(page, server):
     assert title and ":" in title
     hidden = term.evaluate("e => getComputedStyle(e, '::after').content")
     term.focus()
-    shown = term.evaluate("e => getComputedStyle(e, '::after').content")
-    assert hidden in ("none", "normal") and title in shown
+    assert hidden in ("none", "normal")
+    assert shown(term.evaluate("e => getComputedStyle(e, '::after').content")) == title
 
 
 def test_a_glossary_term_explains_itself_on_a_tap(browser, server):
@@ -60,7 +67,29 @@ def test_a_glossary_term_explains_itself_on_a_tap(browser, server):
     term.scroll_into_view_if_needed()
     term.tap()
     assert term.evaluate("e => document.activeElement === e")
-    assert term.get_attribute("title") in term.evaluate("e => getComputedStyle(e, '::after').content")
+    assert shown(term.evaluate("e => getComputedStyle(e, '::after').content")) == term.get_attribute("title")
+    ctx.close()
+
+
+def test_a_tapped_term_near_the_right_edge_of_a_phone_shows_its_whole_definition_on_screen(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(server + "causes/incorrect-diagnosis/")
+    terms = page.locator("abbr.kb-term")
+    rights = terms.evaluate_all("all => all.map(e => e.getBoundingClientRect().right)")
+    term = terms.nth(rights.index(max(rights)))
+    assert max(rights) > 300, "no term near the right edge to tap"
+    term.scroll_into_view_if_needed()
+    term.tap()
+    assert term.evaluate("e => document.activeElement === e")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    box = term.evaluate("""e => { const s = getComputedStyle(e, '::after');
+        return {content: s.content, left: parseFloat(s.left), top: parseFloat(s.top), width: parseFloat(s.width),
+                height: parseFloat(s.height), overflow: s.overflowY}; }""")
+    title = term.get_attribute("title")
+    assert shown(box["content"]) == title and "…" not in title
+    assert box["left"] >= 0 and box["left"] + box["width"] <= 390
+    assert box["top"] >= 0 and box["top"] + box["height"] <= 844
     ctx.close()
 
 

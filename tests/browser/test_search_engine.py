@@ -306,3 +306,68 @@ def test_a_strange_query_gets_an_answer_not_an_error(page, site_index, query):
     for group in result:
         for item in group:
             assert isinstance(item["terms"], dict)
+
+
+PALPATION = [("causes/technique/#landmark", "Landmark-guided injection", "Palpation finds the joint line by feel."),
+             ("faq/#steroid", "Corticosteroid", "What the cortisone injection does."), *OTHER_TOPICS]
+
+
+def test_a_spelling_correction_never_turns_one_clinical_word_into_another(page):
+    """A word search knows (here from the thesaurus, which keeps clinical words no entry uses) is never corrected;
+    nor is a word two letters longer or shorter than the nearest indexed word ("palpitations", "palpation"):
+    that is another word, not a slip. A true slip ("cortizone") is still read as the word meant."""
+    heart = {"terms": ["palpitations", "racing heart"], "misspellings": []}
+    known, unknown, slip = ask(page, small_index(PALPATION, thesaurus=[heart]), "palpitations", "palpitation", "cortizone")
+    assert "causes/technique/#landmark" not in locations(known)
+    assert "causes/technique/#landmark" not in locations(unknown)
+    assert locations(slip)[0] == "faq/#steroid"
+
+
+def test_the_worker_tells_the_page_what_it_read_and_what_the_first_result_lacks(page, site_index):
+    """On its "kb-search" channel, after each answer: the words it corrected, as a reader writes them, and the
+    typed words the first result does not have ("calf" in a KB with no calf entry)."""
+    said = page.evaluate("""async ([index, queries]) => {
+        const heard = [];
+        const channel = new BroadcastChannel("kb-search");
+        channel.onmessage = (event) => heard.push(event.data);
+        const engine = window.engine(index);
+        for (const query of queries) await engine.ask(query);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        engine.stop();
+        channel.close();
+        return heard;
+    }""", [small_index(PALPATION), ["cortizone", "cortisone zebra"]])
+    assert said[0] == {"query": "cortizone", "read": [{"typed": "cortizone", "as": "cortisone"}], "lacking": []}
+    assert said[1]["read"] == [] and said[1]["lacking"] == ["zebra"]
+
+
+BRUISE_PAGES = [
+    ("red-flags/#fracture", "Insufficiency fracture", "Trauma and a bruise make a fracture after an injection likelier."),
+    ("faq/#repeat", "Should the injection be repeated?", "A second injection can help."), *OTHER_TOPICS]
+
+
+def test_a_red_flag_that_only_mentions_an_everyday_word_does_not_open_the_results(page):
+    """A red flag opens the results for a sign of the query that it names, or a word of its title; its passing
+    mention of a bruise does not make it the answer to "bruising after injection"."""
+    bruise, fracture = ask(page, small_index(BRUISE_PAGES, urgent=["red-flags/#fracture"]),
+                           "bruising after injection", "fracture after injection")
+    assert locations(bruise)[0] != "red-flags/#fracture" and "red-flags/#fracture" in locations(bruise)
+    assert locations(fracture)[0] == "red-flags/#fracture"
+
+
+def test_the_reader_sees_what_search_read_written_as_text(browser, server):
+    """Typed in the real box: "Showing results for" the corrected query, with what was typed shown as text, never
+    as markup."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(server)
+    page.evaluate("() => { const toggle = document.getElementById('__search');"
+                  " toggle.checked = true; toggle.dispatchEvent(new Event('change')); }")
+    box = page.locator("input.md-search__input")
+    box.focus()
+    box.press_sequentially("<b>cortizone</b> menicsus", delay=10)
+    notice = page.locator(".kb-search-read")
+    notice.filter(has_text="Showing results for").wait_for(timeout=10_000)
+    assert "Showing results for <b>corticosteroid</b> meniscus" in notice.inner_text()
+    assert notice.locator("b").count() == 0
+    ctx.close()

@@ -36,6 +36,9 @@ REQUIRED_RED_FLAGS = {
     "malignancy": ("cancer", "malignan"),
     "apical lung tumour": ("apical", "pancoast"), "limb ischaemia": ("ischaemia",),
     "visceral referral": ("visceral", "abdominal"),
+    "deep vein thrombosis or ruptured Baker's cyst": ("deep vein thrombosis", "baker"),
+    "anaphylaxis or vasovagal collapse": ("anaphylaxis", "faint"), "adrenal crisis": ("adrenal",),
+    "hyperglycaemic emergency": ("hyperglycaemic", "ketoacidosis"),
 }
 
 
@@ -51,9 +54,11 @@ def test_every_red_flag_has_an_urgency_an_action_and_one_question(kb):
         assert flag.ask.count("?") == 1 and flag.ask.rstrip().endswith("?"), flag.id
 
 
-@pytest.mark.parametrize("flag", ["joint-infection", "cancer-suspected"])
+@pytest.mark.parametrize("flag", ["joint-infection", "cancer-suspected", "anaphylaxis-or-collapse", "adrenal-crisis",
+                                  "hyperglycaemic-emergency"])
 def test_red_flags_that_can_arise_at_any_site_are_shown_for_every_site(kb, flag):
-    """The checklist hides a red flag only for joints it cannot concern: infection and cancer never."""
+    """The checklist hides a red flag only for joints it cannot concern: infection, cancer, anaphylaxis, adrenal
+    crisis and a hyperglycaemic emergency never."""
     assert next(f for f in kb.red_flags if f.id == flag).joints == ()
 
 

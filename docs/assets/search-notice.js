@@ -1,0 +1,65 @@
+/* cortisone-kb: above the search results, say what search read when it corrected a word ("Showing results for
+   palpation" is never silent) and which words the first result does not mention (a sign that nothing here
+   covers the whole question). The search worker (assets/kb-search.js) sends both on the "kb-search" channel
+   after each answer; the notice is built from text nodes only, so nothing the reader typed becomes markup. */
+(function () {
+  "use strict";
+
+  var latest = null;
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("kb-search") : null;
+
+  function notice() {
+    var result = document.querySelector(".md-search-result");
+    if (!result) return null;
+    var box = result.querySelector(".kb-search-read");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "kb-search-read";
+      box.setAttribute("aria-live", "polite");
+      var meta = result.querySelector(".md-search-result__meta");
+      result.insertBefore(box, meta ? meta.nextSibling : result.firstChild);
+    }
+    return box;
+  }
+
+  function line(box, words, emphasis) {
+    var part = document.createElement("span");
+    part.className = "kb-search-read-line";
+    part.appendChild(document.createTextNode(words));
+    var strong = document.createElement("strong");
+    strong.textContent = emphasis;
+    part.appendChild(strong);
+    box.appendChild(part);
+  }
+
+  function draw() {
+    var box = notice();
+    if (!box) return;
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var input = document.querySelector("input.md-search__input");
+    if (!latest || !input || !input.value.trim()) { box.hidden = true; return; }
+    if (latest.read.length) {
+      var shown = latest.query;
+      latest.read.forEach(function (r) { shown = shown.replace(r.typed, r.as); });
+      line(box, "Showing results for ", shown);
+    }
+    if (latest.lacking.length) line(box, "The first result does not mention ", latest.lacking.join(", "));
+    box.hidden = !box.firstChild;
+  }
+
+  if (channel) channel.onmessage = function (event) {
+    var data = event.data || {};
+    latest = {query: String(data.query || ""), read: Array.isArray(data.read) ? data.read : [],
+              lacking: Array.isArray(data.lacking) ? data.lacking.map(String) : []};
+    latest.read = latest.read.filter(function (r) { return r && typeof r.typed === "string" && typeof r.as === "string"; });
+    draw();
+  };
+
+  window.cortisoneKb.onPage(function () {
+    var input = document.querySelector("input.md-search__input");
+    if (input && !input.dataset.kbNotice) {
+      input.dataset.kbNotice = "1";
+      input.addEventListener("input", function () { if (!input.value.trim()) draw(); });
+    }
+  });
+})();
