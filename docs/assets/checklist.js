@@ -12,6 +12,9 @@
   var EXPIRY_MS = 12 * 60 * 60 * 1000;
   var UNDO_MS = 10 * 1000;
   var WIDTH = 100;  // characters per summary line: it must fit a clinical note
+  var EXPIRED = "Answers saved more than 12 hours ago were cleared, so that the checklist starts empty for the next patient.";
+  var STALE = "Changed since copied: copy again.";
+  var AGE_CHECK_MS = 60 * 1000;
 
   function storageKey(version) {
     // One key per site copy, so two sites on one origin never share answers.
@@ -76,6 +79,11 @@
     this.summary = root.querySelector("[data-kb-summary]");
     this.tools = root.querySelector("[data-kb-tools]");
     this.bar = root.querySelector("[data-kb-bottom-bar]");
+    this.named = Array.prototype.slice.call(root.querySelectorAll("[data-kb-flag-named]"));
+    this.summaryState = root.querySelector("[data-kb-summary-state]");
+    this.copied = null;   // the text the Copy button last put on the clipboard
+    this.touched = null;  // when the answers shown were last saved (or would have been, without storage)
+    this.kept = map();    // entries answered since the site was chosen: they stay in view even if unanswered again
   }
 
   Checklist.prototype.idOf = function (el) {
@@ -142,7 +150,7 @@
     }
     if (typeof data.saved !== "number" || !(Date.now() - data.saved < EXPIRY_MS) || data.saved > Date.now() + 60000) {
       forget(STORAGE_VERSION);
-      none.note = "Answers saved more than 12 hours ago were cleared, so that the checklist starts empty for the next patient.";
+      none.note = EXPIRED;
       return none;
     }
     var out = { fields: map(), answers: map(), flags: map(), changed: [], saved: data.saved, note: none.note };
@@ -166,6 +174,7 @@
 
   Checklist.prototype.write = function () {
     var now = Date.now();
+    this.touched = now;
     try {
       localStorage.setItem(storageKey(STORAGE_VERSION), JSON.stringify({
         version: STORAGE_VERSION, saved: now, fields: this.fieldValues(),
@@ -190,6 +199,7 @@
       note.textContent = "Changed since you answered it: its wording is new, so your answer was removed. Please answer again.";
       el.querySelector(".kb-marks").after(note);
     });
+    this.touched = saved.saved;
     this.refresh();
     this.showSaved(saved.saved);
   };
@@ -212,10 +222,12 @@
     return field && field.value ? plain(field.options[field.selectedIndex]) : "";
   };
 
-  // True when the chosen site is a joint this entry does not concern.
+  // True when the chosen site is a joint this entry does not concern and it has not been answered: an answer
+  // stays in view, in the alert, the note and on paper whatever site is chosen.
   Checklist.prototype.offSite = function (el) {
     var site = this.site(), joints = (el.getAttribute("data-kb-joints") || "").split(" ").filter(Boolean);
-    return !!site && site !== "other" && joints.length > 0 && joints.indexOf(site) === -1;
+    return !!site && site !== "other" && joints.length > 0 && joints.indexOf(site) === -1 &&
+      !this.state(el) && !this.kept[this.idOf(el)];
   };
 
   Checklist.prototype.applySite = function () {
@@ -253,15 +265,25 @@
     this.showFlags();
     this.updateProgress();
     this.showPrintValues();
+    this.updateSummary();
   };
 
   Checklist.prototype.showFlags = function () {
-    if (!this.flagAlert) return;
     var present = this.present();
-    this.flagAlert.textContent = present.length ? "Red flag present: " + present.map(function (flag) {
-      return plain(flag.querySelector(".kb-flag-title")) + " (" + flag.getAttribute("data-kb-urgency") + ")";
-    }).join("; ") + ". Act on it before anything else: see its action below." : "";
-    this.flagAlert.hidden = !present.length;
+    if (this.flagAlert) {
+      this.flagAlert.textContent = present.length ? "Red flag present: " + present.map(function (flag) {
+        return plain(flag.querySelector(".kb-flag-title")) + " (" + flag.getAttribute("data-kb-urgency") + ")";
+      }).join("; ") + ". Act on it before anything else: see its action below." : "";
+      this.flagAlert.hidden = !present.length;
+    }
+    // The sticky tools (desktop) and the bottom bar (phone) name every present red flag, so it never scrolls away.
+    var names = present.map(function (flag) { return plain(flag.querySelector(".kb-flag-title")); }).join("; ");
+    this.named.forEach(function (link) {
+      link.textContent = present.length ? (present.length === 1 ? "Red flag present: " : present.length +
+        " red flags present: ") + names : "";
+      link.setAttribute("href", "#" + (present.length ? present[0].id : "kb-red-flags"));
+      link.hidden = !present.length;
+    });
   };
 
   Checklist.prototype.present = function () {
@@ -292,6 +314,39 @@
     if (overall) overall.textContent = text;
     var bar = this.root.querySelector("[data-kb-progress-bar]");
     if (bar) bar.textContent = text + " answered";
+  };
+
+  // The note shown is the note as the answers are now: once the box is open it follows every change, and says
+  // when it no longer matches what was copied. Only the Copy button writes to the clipboard.
+  Checklist.prototype.updateSummary = function () {
+    if (this.summaryBox.hidden) return;
+    var long = this.root.querySelector("[data-kb-long]");
+    var text = this.summaryText(!!(long && long.checked));
+    if (this.summary.value !== text) {
+      this.summary.value = text;
+      this.summary.rows = Math.min(text.split("\n").length + 1, 30);
+    }
+    this.showCopyState();
+  };
+
+  Checklist.prototype.showCopyState = function () {
+    var state = this.copied === null ? "" : this.copied === this.summary.value ? "copied" : "stale";
+    var lines = this.summary.value.split("\n").length;
+    if (this.summaryState) {
+      this.summaryState.textContent = state === "stale" ? STALE : "";
+      this.summaryState.hidden = state !== "stale";
+    }
+    this.summaryBox.toggleAttribute("data-kb-stale", state === "stale");
+    var bar = this.root.querySelector("[data-kb-progress-bar]");
+    var shown = this.bar && getComputedStyle(this.bar).display !== "none";
+    if (bar && shown && state) bar.textContent = state === "stale" ? STALE : "Summary copied";
+    if (state === this.copyState) return;
+    // The notice says "copied" only while the box holds the text that was copied.
+    if (state === "stale") this.tell(STALE + " The box below shows the note as it is now.");
+    else if (state === "copied" && this.copyState === "stale") {
+      this.tell("Summary copied (" + lines + " lines). It is also shown below.");
+    }
+    this.copyState = state;
   };
 
   Checklist.prototype.showPrintValues = function () {
@@ -373,28 +428,33 @@
     if (na) rest.push("N/A: " + na);
     if (off) rest.push("not applicable to this site: " + off);
     lines.push(rest.join("; ") + " (of " + this.items.length + " items)");
+    if (this.root.hasAttribute("data-kb-draft")) lines.push(this.root.getAttribute("data-kb-draft"));
     lines.push("Answers marked by the clinician. Educational aid, cortisone-kb " + this.root.getAttribute("data-kb-version") + ":");
     lines.push(this.root.getAttribute("data-kb-address") || location.href.split("#")[0]);
     return lines.join("\n");
   };
 
   Checklist.prototype.copySummary = function () {
-    var long = this.root.querySelector("[data-kb-long]");
-    var text = this.summaryText(!!(long && long.checked));
     var self = this;
-    this.summary.value = text;
-    this.summary.rows = Math.min(text.split("\n").length + 1, 30);
     this.summaryBox.hidden = false;
+    this.copied = null;
+    this.updateSummary();
+    var text = this.summary.value;
+    var done = function (notice) {
+      if (self.summary.value !== text) return;  // changed while the clipboard was busy: the box already says so
+      self.copied = text;
+      self.copyState = "copied";
+      self.tell(notice);
+      self.showCopyState();
+    };
     var fallback = function () {
       self.summary.focus();
       self.summary.select();
-      self.tell("The summary is in the box above the red flags: select it and copy it into your note.");
+      done("The summary is in the box above the red flags: select it and copy it into your note.");
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(function () {
-        self.tell("Summary copied (" + text.split("\n").length + " lines). It is also shown below.");
-        var bar = self.root.querySelector("[data-kb-progress-bar]");
-        if (bar && self.bar && getComputedStyle(self.bar).display !== "none") bar.textContent = "Summary copied";
+        done("Summary copied (" + text.split("\n").length + " lines). It is also shown below.");
       }, fallback);
     } else {
       fallback();
@@ -409,8 +469,28 @@
     this.fields.forEach(function (field) { field.value = ""; });
     this.summaryBox.hidden = true;
     this.summary.value = "";
+    this.copied = null;
+    this.copyState = "";
+    this.touched = null;
+    this.kept = map();
     this.refresh();
     this.showSaved(null);
+  };
+
+  // A tab left open must forget the last patient too: checked when the tab is shown or focused again, every
+  // minute, and before any answer is saved, copied or printed. True when the answers shown were cleared.
+  Checklist.prototype.forgetIfOld = function () {
+    if (this.touched === null) return false;
+    var age = Date.now() - this.touched;
+    if (age < EXPIRY_MS && age > -60000) {
+      this.showSaved(this.touched);  // "today" may have become "yesterday"
+      return false;
+    }
+    var saved = this.read();  // clears what is saved, unless another tab has saved answers since
+    this.reset();
+    this.load(saved);
+    this.tell(EXPIRED);
+    return true;
   };
 
   Checklist.prototype.newPatient = function () {
@@ -471,26 +551,51 @@
       .filter(Boolean).join(" "));
     var onChange = function (event) {
       var target = event.target;
+      if (target.matches("[data-kb-long]")) { self.updateSummary(); return; }
       if (!target.matches("input[type=radio], [data-kb-field]")) return;
+      if (self.forgetIfOld()) return;  // the mark was made on the last patient's answers: they are gone
+      var active = document.activeElement, before = self.root.contains(active) ? active.getBoundingClientRect().top : null;
       if (target.matches("input[type=radio]")) {
         var entry = target.closest("[data-kb-item], [data-kb-flag]");
-        if (entry) self.unflag(entry);
+        if (entry) { self.unflag(entry); self.kept[self.idOf(entry)] = true; }
       }
+      if (target.matches('[data-kb-field="site"]')) self.kept = map();
       self.refresh();
       var time = self.write();
       self.showSaved(time);
       if (!time) self.tell("This browser is not saving answers (storage is unavailable); they will be lost on reload.");
+      // The alert, the saved time and the named flag change above the control just used: keep it where it was.
+      if (before !== null) {
+        var shift = active.getBoundingClientRect().top - before;
+        if (shift) window.scrollBy(0, shift);
+        self.uncover(active);
+      }
     };
     this.root.addEventListener("change", onChange);
     this.root.addEventListener("input", function (event) { if (event.target.matches("input[data-kb-field]")) onChange(event); });
     this.root.addEventListener("click", function (event) {
       var button = event.target.closest("[data-kb-action]");
       if (!button) return;
+      if (self.forgetIfOld()) return;
       if (button.getAttribute("data-kb-action") === "copy") self.copySummary();
       if (button.getAttribute("data-kb-action") === "new-patient") self.newPatient();
     });
     this.root.addEventListener("focusin", function (event) { self.uncover(event.target); });
-    window.addEventListener("beforeprint", function () { self.showPrintValues(); });
+    // Window events outlive the page under instant navigation: each handler lets go once its checklist is gone.
+    var onWindow = function (type, handler, target) {
+      var on = target || window, listener = function (event) {
+        if (!document.contains(self.root)) { on.removeEventListener(type, listener); return; }
+        handler(event);
+      };
+      on.addEventListener(type, listener);
+    };
+    onWindow("beforeprint", function () { self.forgetIfOld(); self.showPrintValues(); });
+    onWindow("focus", function () { self.forgetIfOld(); });
+    onWindow("pageshow", function () { self.forgetIfOld(); });
+    onWindow("visibilitychange", function () { if (document.visibilityState === "visible") self.forgetIfOld(); }, document);
+    var timer = setInterval(function () {
+      if (document.contains(self.root)) self.forgetIfOld(); else clearInterval(timer);
+    }, AGE_CHECK_MS);
     if (window.ResizeObserver) {
       var observer = new ResizeObserver(function () { self.measure(); });
       if (this.tools) observer.observe(this.tools);

@@ -113,6 +113,9 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
     for kind in KINDS:
         if kind.parent and kind.key:
             by_kind[kind.name] = tuple(c for p in by_kind[kind.parent] for c in getattr(p, kind.key))
+    # A red flag names the sites it is not asked at; search reads the body regions of those it is asked at.
+    for flag in by_kind["red-flag"]:
+        _set(flag, "regions", tuple(r for r in by_kind["region"] if flag.joints and r.joint in flag.joints))
     meta_data = docs["meta"][0].data
     meta = Meta(title=meta_data["title"], version=meta_data["version"], changelog=tuple(
         Change(version=c["version"], date=c["date"], changes=tuple(

@@ -93,6 +93,7 @@ def _exported_item(item: dict, kind: Kind) -> dict:
     item = copy.deepcopy(item)
     item.pop("$schema", None)
     item.pop("title", None)
+    item.pop("x-replaced", None)  # keys retired from the YAML: a message for authors, not part of the export
     names = [f.name for f in _exported_fields(kind)]
     given = item.get("properties", {})
     props = {name: given[kind.rename.get(name, name)] for name in names if kind.rename.get(name, name) in given}

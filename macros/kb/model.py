@@ -201,6 +201,19 @@ class Alternative:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Exclusion:
+    """A checklist site where a red flag is not asked, and why it cannot arise there."""
+
+    site: str  # a key of JOINTS
+    reason: str
+
+    @property
+    def site_name(self) -> str:
+        """The site as the checklist offers it ("Hand and wrist")."""
+        return JOINTS[self.site]
+
+
+@dataclass(frozen=True, kw_only=True)
 class RedFlag:
     """A sign after a failed injection that needs referral before anything else."""
 
@@ -210,11 +223,12 @@ class RedFlag:
     ask: str
     urgency: str  # emergency, same-day, urgent or routine
     action: str
-    regions: tuple[Region, ...] = ()
+    not_at: tuple[Exclusion, ...] = ()  # empty: asked at every site, a site added later included
     facets: tuple[Facet, ...] = ()
     references: tuple[Reference, ...] = ()
     evidence: str | None = None
     sites: tuple[Site, ...] = later()
+    regions: tuple[Region, ...] = later()  # the regions of the joints it is asked at (none if every site): for search
 
     @property
     def urgency_rank(self) -> int:
@@ -223,12 +237,12 @@ class RedFlag:
 
     @property
     def joints(self) -> tuple[str, ...]:
-        """The checklist site choices this red flag is shown for; empty (every site) when it names no
-        region or any region that is not a joint (the whole body)."""
-        if not self.regions or any(region.joint is None for region in self.regions):
+        """The checklist site choices this red flag is shown for, in JOINTS order; empty (every site) when
+        it names no site to leave out."""
+        if not self.not_at:
             return ()
-        mine = {region.joint for region in self.regions}
-        return tuple(joint for joint in JOINTS if joint in mine)
+        left_out = {exclusion.site for exclusion in self.not_at}
+        return tuple(joint for joint in JOINTS if joint not in left_out)
 
 
 @dataclass(frozen=True, kw_only=True)

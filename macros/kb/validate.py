@@ -18,6 +18,7 @@ import jsonschema
 from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
 from .markup import BLOCK_FIELDS, CITATION, text_problems
+from .model import JOINTS
 from .pages import TEMPLATE_ID_PREFIXES
 from .problems import KbError, Problem
 from .search import words as search_words
@@ -129,7 +130,11 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Probl
     kind = error.validator
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
+        replaced = error.schema.get("x-replaced", {})
         for key in sorted(set(error.instance) - set(allowed), key=str):
+            if key in replaced:
+                yield Problem(doc.label, doc.key_line(path + (key,)), f"{where}'{key}' is no longer used: {replaced[key]}")
+                continue
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
             yield Problem(doc.label, doc.key_line(path + (key,)), f"{where}unknown key '{key}'{suggestion}")
@@ -320,6 +325,8 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
         for path, entry, kind in entries(doc, kind_name):
             if kind is not None and kind.name == "check":
                 yield from _check_item_rules(doc, path, entry, jointless)
+            if kind is not None and kind.name == "red-flag":
+                yield from _check_not_at(doc, path, entry)
             if kind is not None and kind.name == "cell" and isinstance(entry.get("text"), str):
                 text, cited = entry["text"], bool(_list(entry.get("references")))
                 line = doc.line(path + ("text",))
@@ -371,6 +378,21 @@ def _check_item_rules(doc: Document, path: tuple, entry: dict, jointless: set) -
             yield Problem(doc.label, doc.line(path + ("regions", i)),
                           f"{where}region '{region}' is not a joint the checklist offers: "
                           "leave 'regions' out for an item that applies at every site")
+
+
+def _check_not_at(doc: Document, path: tuple, entry: dict) -> Iterator[Problem]:
+    """A red flag is left out at a site once, and is asked at one site at least (no sites left would read as all)."""
+    where, seen = _where(doc, path + ("id",)), set()
+    for i, exclusion in enumerate(_list(entry.get("not_at"))):
+        if not isinstance(exclusion, dict) or exclusion.get("site") not in JOINTS:
+            continue  # the schema reports it
+        if exclusion["site"] in seen:
+            yield Problem(doc.label, doc.line(path + ("not_at", i)),
+                          f"{where}not_at names the site '{exclusion['site']}' twice: give one reason")
+        seen.add(exclusion["site"])
+    if seen == set(JOINTS):
+        yield Problem(doc.label, doc.key_line(path + ("not_at",)),
+                      f"{where}not_at leaves out every site: a red flag must be asked at one site at least")
 
 
 def check_citations(docs: list[tuple[Document, str]]) -> Iterator[Problem]:

@@ -101,3 +101,21 @@ def test_the_title_prints_in_full_black(page, server):
     page.goto(server + "checklist/")
     page.emulate_media(media="print")
     assert page.locator("h1").evaluate("e => getComputedStyle(e).color") == "rgb(0, 0, 0)"
+
+
+def test_an_answered_red_flag_for_another_joint_prints_with_its_answer_and_action(page, server, kb):
+    """Marked Present, then the knee chosen: on paper it keeps its marked box and its action, never "N/A (other site)"."""
+    red_flag = next(f for f in kb.red_flags if f.joints and "knee" not in f.joints)
+    off_flags = [f for f in kb.red_flags if f.joints and "knee" not in f.joints]
+    page.goto(server + "checklist/")
+    page.wait_for_selector("[data-kb-ready]")
+    page.locator(f'#kb-flag-{red_flag.id} input[value="present"]').check()
+    page.locator('[data-kb-field="site"]').select_option("knee")
+    pages = [squash(p.extract_text()) for p in PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages]
+    text = " ".join(pages)
+    assert len(pages) <= 2
+    assert text.count("N/A (other site)") == len([c for c in kb.checks if c.joints and "knee" not in c.joints]) + \
+        len(off_flags) - 1
+    assert text.count("\u2715") == 1  # its Present box, marked
+    action = squash(red_flag.action)[:40].replace(" ", "")
+    assert action in text.replace(" ", "")

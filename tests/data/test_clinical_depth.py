@@ -2,12 +2,16 @@
 and every abbreviation explained."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from macros.kb.markup import CITATION
-from macros.kb.model import URGENCY_ORDER
+from macros.kb.model import JOINTS, URGENCY_ORDER
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NO_SOURCE = "No verified source"
 
@@ -54,16 +58,40 @@ def test_every_red_flag_has_an_urgency_an_action_and_one_question(kb):
         assert flag.ask.count("?") == 1 and flag.ask.rstrip().endswith("?"), flag.id
 
 
-@pytest.mark.parametrize("flag", ["joint-infection", "cancer-suspected", "anaphylaxis-or-collapse", "adrenal-crisis",
-                                  "hyperglycaemic-emergency"])
+# Red flags that can arise whatever was injected, and where. A missing id fails (never skips): it must exist.
+ASKED_EVERYWHERE = ["joint-infection", "anaphylaxis-or-collapse", "adrenal-crisis", "hyperglycaemic-emergency",
+                    "cancer-suspected"]
+
+
+@pytest.mark.parametrize("flag", ASKED_EVERYWHERE)
 def test_red_flags_that_can_arise_at_any_site_are_shown_for_every_site(kb, flag):
-    """The checklist hides a red flag only for joints it cannot concern: infection, cancer, anaphylaxis, adrenal
-    crisis and a hyperglycaemic emergency never."""
-    assert next(f for f in kb.red_flags if f.id == flag).joints == ()
+    """The checklist leaves a red flag out only at sites a clinician has excluded with a reason: infection,
+    anaphylaxis, adrenal crisis, a hyperglycaemic emergency and cancer never, whatever site is added later."""
+    found = {f.id: f for f in kb.red_flags}
+    assert flag in found, f"red flag '{flag}' is missing from kb/red-flags.yaml"
+    assert found[flag].not_at == () and found[flag].joints == ()
+
+
+def test_a_site_added_later_asks_every_red_flag_until_a_clinician_excludes_it(kb, monkeypatch):
+    from macros.kb import model
+    monkeypatch.setitem(model.JOINTS, "jaw", "Jaw")
+    for flag in kb.red_flags:
+        assert not flag.joints or "jaw" in flag.joints, flag.id
+
+
+def test_every_site_a_red_flag_leaves_out_has_a_reason(kb):
+    for flag in kb.red_flags:
+        for exclusion in flag.not_at:
+            assert exclusion.site in JOINTS and exclusion.reason.strip(), flag.id
+        assert flag.joints == () or set(flag.joints) < set(JOINTS), flag.id
+
+
+def test_the_schema_offers_the_sites_the_checklist_offers():
+    schema = json.loads((ROOT / "kb" / "schema" / "red-flags.schema.json").read_text(encoding="utf-8"))
+    assert schema["items"]["properties"]["not_at"]["items"]["properties"]["site"]["enum"] == list(JOINTS)
 
 
 def test_every_site_choice_keeps_red_flags_and_items_to_ask(kb):
-    from macros.kb.model import JOINTS
     for joint in JOINTS:
         flags = [f for f in kb.red_flags if not f.joints or joint in f.joints]
         items = [c for c in kb.checks if not c.joints or joint in c.joints]

@@ -322,3 +322,45 @@ def test_a_citation_token_cannot_sit_in_a_title(kb_copy):
     line = line_of(path, "title: Delayed effect")
     assert any(p.startswith(f"kb/causes/delayed-effect.yaml:{line}: 'title' cannot hold a citation")
                for p in problems_of(kb_copy))
+
+
+# --- where a red flag is not asked ------------------------------------------------------------------
+
+def test_a_red_flag_left_out_at_an_unknown_site_names_file_and_line(kb_copy):
+    path = kb_copy / "red-flags.yaml"
+    replace_in(path, "    - site: spine\n", "    - site: lumbar\n")
+    line = line_of(path, "- site: lumbar")
+    assert problems_of(kb_copy) == [
+        f"kb/red-flags.yaml:{line}: entry 'prosthetic-joint-infection': 'site' must be one of: knee, hip, "
+        f"shoulder, elbow, hand-wrist, spine, foot-ankle (got 'lumbar')"]
+
+
+def test_a_red_flag_left_out_at_a_site_without_a_reason_names_file_and_line(kb_copy):
+    path = kb_copy / "red-flags.yaml"
+    replace_in(path, "    - site: spine\n      reason: The spine has no joint replacement; infection after a spinal "
+                     "procedure is a separate red flag.\n", "    - site: spine\n")
+    line = line_of(path, "- site: spine")
+    assert problems_of(kb_copy) == [
+        f"kb/red-flags.yaml:{line}: entry 'prosthetic-joint-infection': missing required field 'reason'"]
+
+
+def test_the_old_regions_key_of_a_red_flag_says_to_use_not_at(kb_copy):
+    path = kb_copy / "red-flags.yaml"
+    replace_in(path, "  urgency: emergency\n", "  urgency: emergency\n  regions: []\n")
+    line = line_of(path, "  regions: []")
+    assert problems_of(kb_copy) == [
+        f"kb/red-flags.yaml:{line}: entry 'joint-infection': 'regions' is no longer used: use not_at: the sites "
+        "where this red flag is not asked, each with a reason (leave not_at out for a red flag asked at every site)"]
+
+
+def test_a_red_flag_left_out_everywhere_or_twice_at_one_site_is_refused(kb_copy):
+    path = kb_copy / "red-flags.yaml"
+    every = "".join(f"    - site: {site}\n      reason: Not here.\n"
+                    for site in ("knee", "hip", "shoulder", "elbow", "hand-wrist", "spine", "foot-ankle"))
+    replace_in(path, "  urgency: emergency\n", f"  urgency: emergency\n  not_at:\n{every}    - site: knee\n"
+                                               "      reason: Twice.\n")
+    start, twice = line_of(path, "  not_at:"), line_of(path, "reason: Twice.") - 1
+    assert problems_of(kb_copy) == [
+        f"kb/red-flags.yaml:{start}: entry 'joint-infection': not_at leaves out every site: a red flag must be "
+        "asked at one site at least",
+        f"kb/red-flags.yaml:{twice}: entry 'joint-infection': not_at names the site 'knee' twice: give one reason"]

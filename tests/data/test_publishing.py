@@ -96,7 +96,8 @@ def test_every_test_the_hazard_log_names_exists():
                if not re.search(rf"^def {name}\(", (ROOT / path).read_text(encoding="utf-8"), re.MULTILINE)]
     assert missing == []
     for hazard in ("missed red flag", "wrong-patient checklist", "Stale or superseded advice",
-                   "misleading summary in a note", "Injected script"):
+                   "misleading summary in a note", "Injected script", "A stale note", "The last patient in an open tab",
+                   "A hidden red flag", "Draft content taken as reviewed"):
         assert hazard.lower() in log.lower(), hazard
 
 
