@@ -167,6 +167,7 @@ class FaqEntry:
     synonyms: tuple[str, ...] = ()  # other ways readers ask it: search words, never shown
     causes: tuple[Cause, ...]
     facets: tuple[Facet, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()  # red flags whose action the answer relies on, linked rather than restated
     references: tuple[Reference, ...] = ()
 
 
@@ -181,6 +182,7 @@ class Step:
     detail: str
     synonyms: tuple[str, ...] = ()  # other words for the step: search words, never shown
     causes: tuple[Cause, ...]
+    red_flags: tuple[RedFlag, ...] = ()  # red flags whose action the step relies on, linked rather than restated
     references: tuple[Reference, ...] = ()
 
 

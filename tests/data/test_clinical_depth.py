@@ -131,6 +131,65 @@ def test_every_site_links_its_red_flags_and_differentials(kb):
     assert all(site.red_flags and site.differentials for site in kb.sites)
 
 
+# --- the joint infection action has one home ----------------------------------------------------------
+
+# Where to aspirate and when antibiotics start is written once, in these red flags: copying it is how an
+# unsafe version (no sepsis exception) spread to nine places. Every other entry links the red flag.
+INFECTION_ACTION_HOMES = {"joint-infection", "prosthetic-joint-infection"}
+ANTIBIOTIC = re.compile(r"(?i)\bantibiotic")
+ASPIRATION_OR_TIMING = re.compile(r"(?i)aspirat|joint fluid|synovial fluid|gram stain|\bbefore\b|\bdelay|\buntil\b")
+
+
+def advises_antibiotic_timing(text: str) -> bool:
+    """True if a sentence of text pairs antibiotics with aspiration or with when they start."""
+    return any(ANTIBIOTIC.search(s) and ASPIRATION_OR_TIMING.search(s) for s in re.split(r"(?<=[.;!?])\s+", text))
+
+
+def test_the_detector_finds_the_advice_as_it_was_copied():
+    assert advises_antibiotic_timing("Aspirate the joint before any antibiotic and send the fluid for culture.")
+    assert advises_antibiotic_timing("Suspected septic arthritis is an emergency: the joint is aspirated before "
+                                      "antibiotics are started.")
+    assert not advises_antibiotic_timing("Treat a hot joint as the joint infection red flag. Aspirate for crystals.")
+
+
+def test_aspiration_and_antibiotic_timing_are_advised_only_in_the_two_infection_red_flags(kb):
+    found = [where for where, text in prose(kb)
+             if where.split(".")[0] not in INFECTION_ACTION_HOMES and advises_antibiotic_timing(text)]
+    assert found == [], "link the joint-infection red flag instead of restating its action"
+
+
+def test_the_entries_that_used_to_restate_the_action_link_the_red_flag(kb):
+    facets = {f.id: f for f in kb.facets}
+    for facet in ("crystal-arthritis-missed", "inflammatory-burden-underestimated", "dilution-in-large-joints",
+                  "sterile-technique-breach", "post-injection-flare", "rheumatoid-arthritis-progressing"):
+        assert "joint-infection" in [r.id for r in facets[facet].red_flags], facet
+    steps = {s.id: s for s in kb.steps}
+    for step in ("confirm-it-failed", "recheck-diagnosis", "review-dose"):
+        assert "joint-infection" in [r.id for r in steps[step].red_flags], step
+    assert "joint-infection" in [r.id for r in next(q for q in kb.faq if q.id == "is-it-a-flare-or-infection").red_flags]
+
+
+def red_flag(kb, flag_id):
+    return next(f for f in kb.red_flags if f.id == flag_id)
+
+
+def test_joint_infection_sends_a_patient_who_may_have_sepsis_down_the_sepsis_pathway_first(kb):
+    flag = red_flag(kb, "joint-infection")
+    action = CITATION.sub("", flag.action)
+    # The exception comes before any word on aspiration, so it is read first.
+    assert 0 <= action.find("sepsis pathway") < action.lower().find("aspirat")
+    assert re.search(r"systemically unwell or may\s+have sepsis", action)
+    assert "do not delay antibiotics in order to aspirate" in action
+    # In primary care the action is referral, not aspiration, unless same-day microscopy and culture exist.
+    assert re.search(r"In primary care the action is that\s+referral, not aspiration, unless", action)
+    assert {"nice-qs161-2017-sepsis-antibiotics-1h", "nice-ng253-2025-sepsis-over-16s"} <= {r.id for r in flag.references}
+
+
+def test_a_replaced_joint_keeps_its_sepsis_exception(kb):
+    action = red_flag(kb, "prosthetic-joint-infection").action
+    assert re.search(r"unless the patient is systemically unwell or may have sepsis", " ".join(action.split()))
+
+
 # --- citations where the claim is ----------------------------------------------------------------------
 
 def test_every_citation_token_names_a_reference_of_its_own_entry(kb):

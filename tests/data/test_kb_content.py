@@ -113,11 +113,13 @@ def test_the_changelog_lists_the_safety_corrections_with_the_entries_they_change
     assert [i for i in SAFETY_CORRECTIONS_1_1_0 if i not in changed] == []
 
 
-def test_a_hot_or_new_effusion_is_aspirated_before_any_steroid(kb):
+def test_a_hot_or_new_effusion_goes_to_the_joint_infection_red_flag_before_any_steroid(kb):
+    """The aspiration itself is the red flag's action (one home); the facet sends the reader there first."""
     facet = next(f for f in kb.facets if f.id == "inflammatory-burden-underestimated")
     text = " ".join([facet.explanation, *facet.examples, *facet.next_steps, *(c.ask for c in facet.checks)]).lower()
-    assert "aspirat" in text and "before any steroid" in text
+    assert "joint infection red flag" in text and "no steroid goes in until infection is excluded" in " ".join(text.split())
     assert "crystal" in text and ("sepsis" in text or "septic" in text)
+    assert "joint-infection" in [flag.id for flag in facet.red_flags]
 
 
 def test_cauda_equina_symptoms_are_an_emergency_in_the_check_itself(kb):

@@ -97,7 +97,8 @@ def test_unknown_key_in_a_list_file_names_the_entry(kb_copy):
     line = line_of(path, "colour: blue")
     entry = problems_of(kb_copy)
     assert len(entry) == 1 and entry[0].startswith(f"kb/faq.yaml:{line}: entry '")
-    assert entry[0].endswith("unknown key 'colour' (allowed: id, question, answer, synonyms, causes, facets, references)")
+    assert entry[0].endswith("unknown key 'colour' (allowed: id, question, answer, synonyms, causes, facets, red_flags, "
+                             "references)")
 
 
 def test_duplicate_id_across_files_points_at_the_first(kb_copy):
