@@ -17,7 +17,15 @@ import time
 from pathlib import Path
 
 from .kb import KbError, load_kb
-from .kb.releases import RELEASES_DIR, existing_release, freeze, offline_name, release_date, write_zip
+from .kb.releases import (
+    RELEASES_DIR,
+    existing_release,
+    freeze,
+    history_problems,
+    offline_name,
+    release_date,
+    write_zip,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +44,10 @@ def main() -> int:
     """Freeze the current version; exit 0 if written or already released unchanged, 1 with file:line lines if not."""
     try:
         kb = load_kb()
+        # A new release is added to releases that are checked against the commits that added them.
+        problems = history_problems(RELEASES_DIR, strict=True)
+        if problems:
+            raise KbError(problems)
         if existing_release(kb) is not None:
             print(f"releases/{kb.meta.version}/: version {kb.meta.version} is already released and the KB "
                   "matches it: nothing to do")
