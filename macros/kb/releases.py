@@ -169,13 +169,13 @@ def history_problems(root: Path = RELEASES_DIR, strict: bool = False) -> list[Pr
             name, checksum = match.group(2), match.group(1)
             if name not in current:
                 reported.add(name)
-                problems.append(Problem(label, 1, f"the line for {name} is gone, but commit {commit[:12]} released "
+                problems.append(Problem(label, 1, f"the line for {name} is gone, but commit {commit[:12]} listed "
                                                   "it: a released file is never removed; restore releases/ with "
                                                   f"`git checkout {commit[:12]} -- {root.name}/`"))
             elif current[name][0] != checksum:
                 reported.add(name)
                 problems.append(Problem(label, current[name][1], f"the line for {name} was rewritten: commit "
-                                                                  f"{commit[:12]} released it with another checksum, "
+                                                                  f"{commit[:12]} recorded another checksum, "
                                                                   "and a released file never changes; restore it "
                                                                   f"with `git checkout {commit[:12]} -- {root.name}/` "
                                                                   "and publish the change as a new version"))
