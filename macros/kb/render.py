@@ -104,7 +104,7 @@ def draw_citations(text: str, references: dict[str, Reference], numbers: dict[st
             label, target = f"[{numbers[ref.id]}]", f"#cite-{ref.id}"
         else:
             label, target = f"[{short_cite(ref)}]", href(ref)
-        parts.append(Markup(f"[{escape(label)}]({escape(target)}){{ .kb-cite data-search-exclude }}"))
+        parts.append(Markup(f"[{md_text(label)}]({escape(target)}){{ .kb-cite data-search-exclude }}"))
         last = match.end()
     parts.append(escape(text[last:]))
     return Markup("").join(parts)

@@ -616,15 +616,11 @@ def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -
 
 
 def ids_by_page(docs: list[tuple[Document, str]], index: Index) -> dict[str, set[str]]:
-    """The element ids the templates give entries, by page address ('causes/x/': the facet ids, and so on)."""
+    """The element ids the templates give entries on pages other than their own, by page address (a cause's id on
+    the causes index and the checklist, a release's on the changelog). An entry's id on its own page is its
+    published address: a redirect from it is refused by the address registry ("still published")."""
     found: dict[str, set[str]] = {}
     for entry_id, kind_name in index.kinds.items():
-        kind, (doc, path) = KINDS_BY_NAME[kind_name], index.places[entry_id]
-        while kind.page is None and kind.parent and len(path) >= 2:  # on its parent's page
-            kind, path = KINDS_BY_NAME[kind.parent], path[:-2]
-        parent_id = _get(doc.data, path + ("id",))
-        if kind.page and isinstance(parent_id, str):
-            found.setdefault(page_url(kind.page.format(id=parent_id)), set()).add(entry_id)
         for page, kinds in TEMPLATE_PAGE_IDS.items():
             if kind_name in kinds:
                 found.setdefault(page_url(page), set()).add(entry_id)
