@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .history import base_version
 from .load import read_text
 from .model import KnowledgeBase
 from .problems import KbError, Problem
@@ -58,6 +59,13 @@ def check_registry(kb: KnowledgeBase, kb_dir: Path) -> list[Problem]:
             problems.append(Problem(label, 1, f"published address '{address}' was released in {version} but is no "
                                               "longer in the registry: never delete a line; restore it, and keep its "
                                               "id or declare a redirect for it in kb/redirects.yaml"))
+    base = base_version(kb_dir / REGISTRY)  # the registry as the base branch (main) holds it
+    for line in (base[1].splitlines() if base else []):
+        address = line.strip()
+        if address and not address.startswith("#") and address not in listed:
+            problems.append(Problem(label, 1, f"published address '{address}' is in the registry on the base branch "
+                                              f"({base[0][:12]}) but not here: never delete a line; restore it, and "
+                                              "keep its id or declare a redirect for it in kb/redirects.yaml"))
     for line, address in registered:
         if address in current or address in moved:
             continue

@@ -76,3 +76,24 @@ def history_of(path: Path) -> History:
         return History(tuple(versions), "this is a shallow git checkout, so the commits that added the releases "
                                         "are missing")
     return History(tuple(versions))
+
+
+def base_version(path: Path) -> tuple[str, str] | None:
+    """The file at path as the base branch holds it (KB_BASE_REF, else origin/main), when the checkout has that
+    branch and it is not HEAD itself: (commit, text). None otherwise."""
+    folder = path.parent
+    top = _git(folder, "rev-parse", "--show-toplevel") if folder.is_dir() else None
+    if top is None:
+        return None
+    top_dir = Path(top.strip())
+    try:
+        rel = path.resolve().relative_to(top_dir.resolve()).as_posix()
+    except ValueError:
+        return None
+    wanted = os.environ.get(BASE_ENV, "").strip() or DEFAULT_BASE
+    base = (_git(top_dir, "rev-parse", "--verify", "-q", f"{wanted}^{{commit}}") or "").strip()
+    head = (_git(top_dir, "rev-parse", "--verify", "-q", "HEAD^{commit}") or "").strip()
+    if not base or base == head:
+        return None
+    text = _git(top_dir, "show", f"{base}:{rel}")
+    return (base, text) if text is not None else None

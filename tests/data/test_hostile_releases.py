@@ -300,3 +300,20 @@ def test_the_themes_own_scripts_are_hashed(known):
     assert problems == []
     digest = __import__("base64").b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in html
+
+
+def test_an_address_the_base_branch_registers_cannot_be_deleted_in_a_pull_request(kb_copy):
+    project = kb_copy.parent
+    git(project, "init", "-q")
+    commit(project, "The KB on main")
+    git(project, "update-ref", "refs/remotes/origin/main", "HEAD")
+    registry = kb_copy / "addresses.txt"
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    gone = next(line for line in lines if line.startswith("faq/#"))
+    registry.write_text("\n".join(line for line in lines if line != gone) + "\n", encoding="utf-8")
+    base = git(project, "rev-parse", "origin/main").strip()[:12]
+    commit(project, "Tidy the registry")
+    _docs, problems = validate_kb(kb_copy)
+    assert [str(p) for p in problems] == [
+        f"kb/addresses.txt:1: published address '{gone}' is in the registry on the base branch ({base}) but not here: "
+        "never delete a line; restore it, and keep its id or declare a redirect for it in kb/redirects.yaml"]
