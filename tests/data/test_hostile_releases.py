@@ -317,3 +317,20 @@ def test_an_address_the_base_branch_registers_cannot_be_deleted_in_a_pull_reques
     assert [str(p) for p in problems] == [
         f"kb/addresses.txt:1: published address '{gone}' is in the registry on the base branch ({base}) but not here: "
         "never delete a line; restore it, and keep its id or declare a redirect for it in kb/redirects.yaml"]
+
+
+@pytest.mark.parametrize("site_url,repository,shown", [
+    ('https://kb.example.org/"><script>alert(1)</script>/', "", "SITE_URL (site_url)"),
+    ("https://kb.example.org/", "https://github.com/o/r\"><b>", "KB_REPOSITORY (extra.repository)"),
+])
+def test_the_build_stops_on_a_hostile_address_before_anything_is_written(site_url, repository, shown):
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from macros.hooks import on_config
+
+    config = SimpleNamespace(site_url=site_url, extra={"repository": repository}, nav=[], copyright="")
+    with pytest.raises(PluginError) as caught:
+        on_config(config)
+    assert str(caught.value).startswith(f"{shown} ") and "is not a web address" in str(caught.value)
