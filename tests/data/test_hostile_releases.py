@@ -334,3 +334,8 @@ def test_the_build_stops_on_a_hostile_address_before_anything_is_written(site_ur
     with pytest.raises(PluginError) as caught:
         on_config(config)
     assert str(caught.value).startswith(f"{shown} ") and "is not a web address" in str(caught.value)
+
+
+def test_a_first_release_needs_no_history(tmp_path):
+    (tmp_path / "copy" / "releases").mkdir(parents=True)
+    assert messages(history_problems(tmp_path / "copy" / "releases", strict=True)) == []
