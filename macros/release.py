@@ -44,14 +44,14 @@ def main() -> int:
     """Freeze the current version; exit 0 if written or already released unchanged, 1 with file:line lines if not."""
     try:
         kb = load_kb()
-        # A new release is added to releases that are checked against the commits that added them.
-        problems = history_problems(RELEASES_DIR, strict=True)
-        if problems:
-            raise KbError(problems)
         if existing_release(kb) is not None:
             print(f"releases/{kb.meta.version}/: version {kb.meta.version} is already released and the KB "
                   "matches it: nothing to do")
             return 0
+        # A new release joins releases that must first be checked against the commits that added them.
+        problems = history_problems(RELEASES_DIR, strict=True)
+        if problems:
+            raise KbError(problems)
         date = release_date(kb)
     except KbError as exc:
         print(exc, file=sys.stderr)
