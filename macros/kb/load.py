@@ -135,6 +135,8 @@ def parse_file(path: Path, label: str, root: Path | None = None) -> tuple[Docume
         return None, problems
     try:
         node = yaml.compose(text, Loader=LOADER)
+    except RecursionError:  # PyYAML's own composer (without libyaml) recurses once per level
+        return None, [Problem(label, 1, "is nested too deeply to be a KB file")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         position = getattr(exc, "position", None)

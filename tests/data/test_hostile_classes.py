@@ -404,3 +404,21 @@ def test_the_build_reports_the_same_lines_as_make_check(kb_copy):
     with pytest.raises(EngineError) as caught:
         current_kb(kb_copy)
     assert str(caught.value).splitlines()[1:] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("{a: " * 900 + "b" + "}" * 900, "kb/faq.yaml:2: entry 'deep': 'question' must be text, not a mapping"),
+    ("[" * 900 + "b" + "]" * 900, "kb/faq.yaml:1: is nested too deeply to be a KB file")])
+def test_nesting_just_below_the_parsers_limit_is_reported_too(kb_copy, text, expected):
+    (kb_copy / "faq.yaml").write_text("- id: deep\n  question: " + text + "\n", encoding="utf-8")
+    assert expected in problems_of(kb_copy)
+
+
+def test_the_pure_python_parser_reports_deep_nesting_without_a_traceback(kb_copy, monkeypatch):
+    import yaml
+
+    import macros.kb.load as load
+
+    monkeypatch.setattr(load, "LOADER", yaml.SafeLoader)
+    (kb_copy / "faq.yaml").write_text("- " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert "kb/faq.yaml:1: is nested too deeply to be a KB file" in problems_of(kb_copy, limit=CASE_SECONDS * 2)
