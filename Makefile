@@ -64,7 +64,7 @@ build: check ## validate the KB and build the site strictly into site/
 
 deploy: check ## publish to GitHub Pages (gh-pages branch): SITE_URL=https://<owner>.github.io/<repo>/ make deploy
 	@test -n "$(SITE_URL)" || { echo "error: give the published address, e.g. SITE_URL=https://owner.github.io/cortisone-kb/ make deploy" >&2; exit 2; }
-	$(BIN)/mkdocs gh-deploy --strict --force --no-history
+	KB_PUBLISH=1 $(BIN)/mkdocs gh-deploy --strict --force --no-history
 
 serve: build ## build, then serve on http://127.0.0.1:8000 with live reload (kb/ and macros/ watched)
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000

@@ -22,8 +22,8 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
-from macros.kb.pagesafety import content_problems, finish_page  # noqa: E402
-from macros.kb.publish import footer_html  # noqa: E402
+from macros.kb.pagesafety import content_problems, finish_page, theme_scripts  # noqa: E402
+from macros.kb.publish import address_problem, footer_html  # noqa: E402
 from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
 from macros.kb.search import keywords_by_place, search_config, without_link_lines  # noqa: E402
@@ -37,7 +37,12 @@ SEARCH_PLUGIN = "material/search"
 
 @event_priority(100)
 def on_config(config):
-    """Load the KB (failing the build on any problem) and list every cause under Causes."""
+    """Check the site's and the repository's addresses, load the KB (failing the build on any problem) and list
+    every cause under Causes."""
+    problems = [address_problem(config.site_url, "SITE_URL (site_url)", folder=True),
+                address_problem(config.extra.get("repository"), "KB_REPOSITORY (extra.repository)")]
+    if any(problems):
+        raise PluginError("\n".join(p for p in problems if p))
     kb = current_kb()
     nav = config.nav or []
     for i, item in enumerate(nav):
@@ -139,10 +144,16 @@ def on_post_build(config):
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
+_THEME_SCRIPTS: list = [None, ()]  # the theme's template folders, and the inline scripts they write
+
+
 @event_priority(-100)  # after every other plugin has changed the page
 def on_post_page(output, page, config):
-    """Check the finished page, then give it its Content-Security-Policy."""
-    output, problems = finish_page(output, offline=is_offline(config))
+    """Check the finished page, then give it its Content-Security-Policy (hashing only the theme's own scripts)."""
+    dirs = tuple(str(d) for d in config.theme.dirs)
+    if _THEME_SCRIPTS[0] != dirs:
+        _THEME_SCRIPTS[:] = [dirs, theme_scripts(dirs)]
+    output, problems = finish_page(output, offline=is_offline(config), known_scripts=_THEME_SCRIPTS[1])
     if problems:
         raise PluginError("\n".join(f"{page.file.src_uri}: the built page {p}" for p in problems))
     return output

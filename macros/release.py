@@ -17,7 +17,15 @@ import time
 from pathlib import Path
 
 from .kb import KbError, load_kb
-from .kb.releases import RELEASES_DIR, existing_release, freeze, offline_name, release_date, write_zip
+from .kb.releases import (
+    RELEASES_DIR,
+    existing_release,
+    freeze,
+    history_problems,
+    offline_name,
+    release_date,
+    write_zip,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +48,10 @@ def main() -> int:
             print(f"releases/{kb.meta.version}/: version {kb.meta.version} is already released and the KB "
                   "matches it: nothing to do")
             return 0
+        # A new release joins releases that must first be checked against the commits that added them.
+        problems = history_problems(RELEASES_DIR, strict=True)
+        if problems:
+            raise KbError(problems)
         date = release_date(kb)
     except KbError as exc:
         print(exc, file=sys.stderr)

@@ -1,6 +1,7 @@
 """The KB as the current build sees it, shared by the macros and the build hooks."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 try:  # MkDocs shows a PluginError as a clean message, without a traceback
@@ -10,7 +11,7 @@ except ImportError:  # another engine (Zensical) reports the error its own way
 
 from .kb import KB_DIR, KbError, KnowledgeBase, load_kb
 from .kb.publish import is_published_address
-from .kb.releases import RELEASES_DIR, Release, currency_problems, read_releases
+from .kb.releases import PUBLISH_ENV, RELEASES_DIR, Release, currency_problems, history_problems, read_releases
 
 _cache: dict[str, tuple[tuple, KnowledgeBase]] = {}
 
@@ -44,12 +45,16 @@ def site_releases(config, kb: KnowledgeBase, root: Path = RELEASES_DIR) -> list[
     """The frozen releases this build publishes (none in the offline copy), after checking that none changed.
 
     A build for a real address also refuses a KB whose released version's content changed, or whose version
-    is not released once a first release exists: what is published can always be cited and retrieved."""
+    is not released once a first release exists: what is published can always be cited and retrieved. Releases
+    are checked against the history that added them; a build that publishes (KB_PUBLISH=1) fails closed
+    without that history."""
     if is_offline(config):
         return []
     try:
         releases = read_releases(root)
-        problems = currency_problems(kb, releases, KB_DIR / "meta.yaml") if is_published_address(config["site_url"]) else []
+        problems = history_problems(root, strict=os.environ.get(PUBLISH_ENV) == "1")
+        if is_published_address(config["site_url"]):
+            problems += currency_problems(kb, releases, KB_DIR / "meta.yaml")
     except KbError as exc:
         raise EngineError(f"the releases have {len(exc.problems)} problem(s):\n{exc}") from None
     if problems:

@@ -23,6 +23,7 @@ from .validate import (
     check_schema,
     check_text,
     check_thesaurus,
+    ids_by_page,
     index_ids,
 )
 
@@ -80,12 +81,13 @@ _FILE_CHECKS: dict[tuple, tuple[Document | None, list[Problem]]] = {}
 _FILE_CHECKS_KEPT = 256
 
 
-def _parse_and_check(path: Path, label: str, kb_dir: Path, kind: str, schema_dir: Path) -> tuple[Document | None,
-                                                                                                  list[Problem]]:
-    """One file parsed and checked against its schema and the text rules: its document and its problems."""
+def _parse_and_check(path: Path, label: str, kb_dir: Path, kind: str,
+                     schema_dir: Path) -> tuple[Document | None, list[Problem], bool]:
+    """One file parsed and checked against its schema and the text rules: its document, its problems, and whether
+    its schema accepts it (the checks across files fall back to the accepted documents)."""
     text, problems = read_text(path, label, kb_dir)
     if text is None:
-        return None, problems
+        return None, problems, False
     schema = schema_dir / f"{schema_of(kind)}.schema.json"
     try:
         schema_text = schema.read_bytes()
@@ -94,13 +96,16 @@ def _parse_and_check(path: Path, label: str, kb_dir: Path, kind: str, schema_dir
     key = (label, kind, text, schema_dir.parent.name, schema_text)
     if key not in _FILE_CHECKS:
         doc, problems = parse_text(path, label, text)
+        accepted = False
         if doc is not None:
-            problems = [*check_schema(doc, schema_of(kind), schema_dir), *check_text(doc)]
+            schema_problems = list(check_schema(doc, schema_of(kind), schema_dir))
+            accepted = not schema_problems
+            problems = [*schema_problems, *check_text(doc)]
         if len(_FILE_CHECKS) >= _FILE_CHECKS_KEPT:
             del _FILE_CHECKS[next(iter(_FILE_CHECKS))]
-        _FILE_CHECKS[key] = (doc, problems)
-    doc, problems = _FILE_CHECKS[key]
-    return (dataclasses.replace(doc, path=path) if doc is not None else None), list(problems)
+        _FILE_CHECKS[key] = (doc, problems, accepted)
+    doc, problems, accepted = _FILE_CHECKS[key]
+    return (dataclasses.replace(doc, path=path) if doc is not None else None), list(problems), accepted
 
 
 def _docs_dir(kb_dir: Path) -> Path:
@@ -116,25 +121,38 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     schema_dir = kb_dir / "schema" if (kb_dir / "schema").is_dir() else SCHEMA_DIR
     docs_dir = _docs_dir(kb_dir)
     parsed: list[tuple[Document, str]] = []
+    well_formed: list[tuple[Document, str]] = []  # the documents their schema accepts
     for path, kind in files:
-        doc, file_problems = _parse_and_check(path, path.relative_to(kb_dir.parent).as_posix(), kb_dir, kind, schema_dir)
+        doc, file_problems, well_formed_file = _parse_and_check(path, path.relative_to(kb_dir.parent).as_posix(), kb_dir,
+                                                                kind, schema_dir)
         problems.extend(file_problems)
         if doc is not None:
             parsed.append((doc, kind))
+            if well_formed_file:
+                well_formed.append((doc, kind))
     unreadable = len(parsed) < len(files)
+
+    def across(check, *args) -> list[Problem]:
+        """A check across files, on every document; a value of the wrong type (a list where an id goes, a number
+        that is not finite) that the schema has already reported may trip it, so it then runs on the rest."""
+        try:
+            return list(check(parsed, *args))
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError, IndexError, RecursionError):
+            return list(check(well_formed, *args))
+
     index, duplicates = index_ids(parsed)
     problems.extend(duplicates)
     reserved, pages = frozenset(reserved_ids(docs_dir)), hand_written_pages(docs_dir)
     problems.extend(check_reserved(index, reserved))
-    problems.extend(check_causes(parsed, pages))
-    problems.extend(check_redirects(parsed, pages, reserved))
-    problems.extend(check_rules(parsed))
-    problems.extend(check_citations(parsed))
-    problems.extend(check_thesaurus(parsed))
+    problems.extend(across(check_causes, pages))
+    problems.extend(across(lambda docs: check_redirects(docs, pages, reserved, ids_by_page(docs, index))))
+    problems.extend(across(check_rules))
+    problems.extend(across(check_citations))
+    problems.extend(across(check_thesaurus))
     # With a file unreadable its ids are unknown: links to them would be reported as false alarms.
     if not unreadable:
-        problems.extend(check_links(parsed, index))
-        problems.extend(check_orphans(parsed))
+        problems.extend(across(check_links, index))
+        problems.extend(across(check_orphans))
     if not any(kind == "cause" for _d, kind in parsed):
         problems.append(Problem((kb_dir / "causes").relative_to(kb_dir.parent).as_posix(), 1,
                                 "holds no cause: add at least one causes/<id>.yaml"))

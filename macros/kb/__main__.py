@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import KB_DIR, KbError, load_kb
 from .addresses import update_registry
+from .releases import RELEASES_DIR, history_problems, integrity_problems
 
 
 def main(argv: list[str]) -> int:
@@ -18,9 +19,15 @@ def main(argv: list[str]) -> int:
     argv = [a for a in argv if a != "--register"]
     kb_dir = Path(argv[0]) if argv else KB_DIR
     start = time.perf_counter()
+    # The project's own KB is checked with its releases, as the build checks them.
+    releases = integrity_problems(RELEASES_DIR) + history_problems(RELEASES_DIR) \
+        if Path(kb_dir).resolve() == KB_DIR.resolve() else []
     try:
         kb = load_kb(kb_dir)
+        if releases:
+            raise KbError(releases)
     except KbError as exc:
+        exc = KbError(exc.problems + releases)
         print(exc, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) in the KB", file=sys.stderr)
         return 1

@@ -6,8 +6,10 @@ An address may only disappear if kb/redirects.yaml sends it somewhere that exist
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from .history import base_version
 from .load import read_text
 from .model import KnowledgeBase
 from .problems import KbError, Problem
@@ -51,6 +53,19 @@ def check_registry(kb: KnowledgeBase, kb_dir: Path) -> list[Problem]:
         registered = read_registry(kb_dir)
     except KbError as exc:
         return exc.problems
+    listed = {address for _line, address in registered}
+    for address, version in sorted(released_addresses(kb_dir.parent / "releases").items()):
+        if address not in listed:
+            problems.append(Problem(label, 1, f"published address '{address}' was released in {version} but is no "
+                                              "longer in the registry: never delete a line; restore it, and keep its "
+                                              "id or declare a redirect for it in kb/redirects.yaml"))
+    base = base_version(kb_dir / REGISTRY)  # the registry as the base branch (main) holds it
+    for line in (base[1].splitlines() if base else []):
+        address = line.strip()
+        if address and not address.startswith("#") and address not in listed:
+            problems.append(Problem(label, 1, f"published address '{address}' is in the registry on the base branch "
+                                              f"({base[0][:12]}) but not here: never delete a line; restore it, and "
+                                              "keep its id or declare a redirect for it in kb/redirects.yaml"))
     for line, address in registered:
         if address in current or address in moved:
             continue
@@ -64,6 +79,32 @@ def check_registry(kb: KnowledgeBase, kb_dir: Path) -> list[Problem]:
             problems.append(Problem(redirect.file, redirect.line, f"redirect from '{redirect.source}': "
                                                                   "that address is still published, so it cannot move"))
     return problems
+
+
+def released_addresses(releases_dir: Path) -> dict[str, str]:
+    """Every site address a frozen release published (its entries' urls and their pages), with the first version
+    that did. The releases are guarded by their checksums and history, so a pull request that deletes a registry
+    line cannot also make these forget the address. Unreadable releases are reported by the release checks."""
+    found: dict[str, str] = {}
+    folders = sorted(releases_dir.glob("*/kb.json"), key=lambda p: tuple(int(n) if n.isdigit() else 0
+                                                                         for n in p.parent.name.split(".")))
+    for path in folders:
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                url = node.get("url")
+                if isinstance(url, str) and url and ":" not in url.split("/")[0] and not url.startswith("/"):
+                    for address in (url, url.split("#")[0]):
+                        found.setdefault(address, path.parent.name)
+                stack.extend(v for k, v in node.items() if k != "url")
+            elif isinstance(node, list):
+                stack.extend(node)
+    return found
 
 
 def update_registry(kb: KnowledgeBase, kb_dir: Path) -> list[str]:

@@ -14,7 +14,7 @@ import yaml
 
 from .export import export_files
 from .model import KnowledgeBase
-from .publish import DRAFT_ROBOTS, cause_structured_data, robots_txt, script_json
+from .publish import DRAFT_ROBOTS, address_problem, cause_structured_data, robots_txt, script_json
 from .render import Renderer
 from .urls import page_url, source_of
 
@@ -128,6 +128,10 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 1
     site_url, repository = (argv[1:] + ["", ""])[:2]
+    problems = [address_problem(site_url, "SITE_URL", folder=True), address_problem(repository, "REPOSITORY")]
+    if any(problems):
+        print("\n".join(p for p in problems if p), file=sys.stderr)
+        return 2
     written = write_files(generated_files(kb, site_url, repository), Path(argv[0]))
     print(f"{len(written)} generated file(s) written to {argv[0]}")
     return 0

@@ -34,13 +34,22 @@ class Document:
     data: Any
     root: yaml.Node | None = None
     _strings: list[tuple[tuple, str]] | None = field(default=None, repr=False)
+    _keys: dict[int, dict] = field(default_factory=dict, repr=False)  # each mapping node's keys, indexed once
 
     def _walk(self, path: Path_) -> tuple[yaml.Node | None, yaml.Node | None]:
-        """The deepest node on path, and the key node that holds it (lines are found only when needed)."""
+        """The deepest node on path, and the key node that holds it (lines are found only when needed).
+
+        A mapping's keys are indexed the first time it is walked through, so that a file with tens of
+        thousands of keys costs one pass, not one pass per key."""
         node, key_node = self.root, None
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
+                keys = self._keys.get(id(node))
+                if keys is None:
+                    keys = self._keys[id(node)] = {}
+                    for k, v in node.value:
+                        keys.setdefault(getattr(k, "value", None), (k, v))
+                match = keys.get(part) if isinstance(part, str) else None
                 if match is None:
                     break
                 key_node, node = match
@@ -131,18 +140,26 @@ def parse_text(path: Path, label: str, text: str) -> tuple[Document | None, list
     """Parse the text of one YAML file (read by read_text); return its document or the problems that stop it."""
     try:
         node = yaml.compose(text, Loader=LOADER)
+    except RecursionError:  # PyYAML's own composer (without libyaml) recurses once per level
+        return None, [Problem(label, 1, "is nested too deeply to be a KB file")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         position = getattr(exc, "position", None)
-        if mark:
+        character = getattr(exc, "character", None)
+        if isinstance(character, str):
+            character = ord(character) if len(character) == 1 else None
+        if isinstance(exc, yaml.reader.ReaderError) and isinstance(character, int) and chr(character) in text:
+            # libyaml counts the position in bytes, PyYAML in characters: find the character itself.
+            line = text.count("\n", 0, text.index(chr(character))) + 1
+        elif mark:
             line = mark.line + 1
         elif isinstance(position, int):
-            line = text.count("\n", 0, position) + 1
+            line = text.encode("utf-8")[:position].count(b"\n") + 1
         else:
             line = 1
         reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
         if isinstance(exc, yaml.reader.ReaderError):
-            reason = f"character U+{exc.character if isinstance(exc.character, int) else 0:04X} is not allowed"
+            reason = f"character U+{character if isinstance(character, int) else 0:04X} is not allowed"
         return None, [Problem(label, line, f"is not valid YAML: {reason}")]
     if node is None:
         return None, [Problem(label, 1, "is empty: it must hold at least one entry")]

@@ -9,6 +9,7 @@ reported, and the author fixes the text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from html.parser import HTMLParser
 
@@ -31,17 +32,19 @@ SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "blob", "file"})
 # Fields that hold paragraphs; every other text field is one line.
 BLOCK_FIELDS = frozenset({"overview", "explanation", "detail", "answer", "definition", "evidence_note", "examples",
                           "next_steps", "finding", "note", "text", "signs", "action", "misconception"})
+# Fields no page shows (a reference's note is for editors only): checked as text, but free to hold brackets.
+EDITORS_ONLY_FIELDS = frozenset({"note"})
+# Square brackets open links: past this many in one text, Markdown's link scanning grows with their square.
+MAX_BRACKETS = 64
 
 _TEXT_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"),
      "contains a control character ({char}): remove it"),
-    (re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff]"),
-     "contains an invisible or direction-changing character ({char}): remove it"),
     (re.compile(r"\{[{%#]|[}%#]\}"),
      "contains template syntax ({found!r}): KB text is never run as a template"),
     (re.compile(r"[{}]"),
      "contains a curly brace ({found!r}): braces are attribute and template syntax, which KB text may not use"),
-    (re.compile(r"-+8<-+"),
+    (re.compile(r"-8<-"),  # the same texts as -+8<-+, found in linear time (a run of dashes made that one backtrack)
      "contains file-include syntax ({found!r}): KB text cannot include files"),
     (re.compile(r"<\s*[A-Za-z/!?]"),
      "contains raw HTML ({found!r}...): write plain Markdown text"),
@@ -56,6 +59,23 @@ CITATION = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 
 _ANY_TEXT_RULE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _message in _TEXT_RULES))
 
+# Characters that hide or reshape text: Unicode's format characters (bidirectional marks and isolates, zero-width
+# characters, TAG characters that spell invisible text), line and paragraph separators, private-use, surrogate and
+# unassigned code points; and invisible letters and joiners of other categories.
+HIDDEN_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+HIDDEN_CHARS = frozenset("\u034f\u115f\u1160\u180e\u3164\uffa0" + "".join(map(chr, range(0xFE00, 0xFE10)))
+                         + "".join(map(chr, range(0xE0100, 0xE01F0))))
+
+
+def hidden_character(value: str) -> int | None:
+    """The offset of the first character in value that hides or reshapes text, or None."""
+    if value.isascii():
+        return None
+    for offset, char in enumerate(value):
+        if char > "\x7f" and (char in HIDDEN_CHARS or unicodedata.category(char) in HIDDEN_CATEGORIES):
+            return offset
+    return None
+
 
 def text_problems(value: str, field: str) -> list[tuple[int, str]]:
     """Problems in one KB text value, each as (offset into the text, message)."""
@@ -65,6 +85,10 @@ def text_problems(value: str, field: str) -> list[tuple[int, str]]:
         if match:
             char = f"U+{ord(match.group(0)[0]):04X}"
             problems.append((match.start(), message.format(found=match.group(0), char=char)))
+    hidden = hidden_character(value)
+    if hidden is not None:
+        problems.append((hidden, f"contains an invisible or direction-changing character (U+{ord(value[hidden]):04X}): "
+                                 "remove it"))
     if "\n" in value and field not in BLOCK_FIELDS:
         problems.append((value.index("\n"), "must be a single line: it holds a line break"))
     if problems:
@@ -73,13 +97,96 @@ def text_problems(value: str, field: str) -> list[tuple[int, str]]:
     prose = CITATION.sub("", value)
     if not MAY_BUILD_MARKUP.search(prose):
         return []
-    return [(0, message) for message in html_problems(render_text(prose))]
+    if prose.count("[") > MAX_BRACKETS:
+        return [(_nth(value, "[", MAX_BRACKETS + 1), f"holds more than {MAX_BRACKETS} '[': square brackets are link "
+                                                      "syntax, and one text may hold at most that many")]
+    html, definitions = render_markdown(prose)
+    problems = [(0, message) for message in html_problems(html)]
+    for name in definitions:
+        problems.append((_definition_offset(value, name), f"defines the link reference '[{name}]:': a link's address "
+                                                          "goes in the link itself, since a definition would serve "
+                                                          "every field on the page"))
+    plain = field not in BLOCK_FIELDS
+    if plain and re.search(r"<(?!/?p>)", html):
+        problems.append((0, "is plain text (a name, title or label that templates place inside links and "
+                            "headings): it may not hold Markdown such as links, emphasis or code"))
+    if field not in EDITORS_ONLY_FIELDS:
+        for found, message in _stray_syntax(html, plain):
+            problems.append((_offset_of(value, found), message))
+    return problems
+
+
+def _nth(value: str, char: str, n: int) -> int:
+    offset = -1
+    for _ in range(n):
+        offset = value.find(char, offset + 1)
+    return max(offset, 0)
+
+
+def _definition_offset(value: str, name: str) -> int:
+    match = re.search(r"^ {0,3}\[" + re.escape(name) + r"\]:", value, re.MULTILINE | re.IGNORECASE)
+    return match.start() if match else 0
+
+
+def _offset_of(value: str, found: str) -> int:
+    """Where the text around a stray character sits in value (the start of value if it was reshaped)."""
+    for size in (len(found), 1):
+        offset = value.find(found[-size:])
+        if offset >= 0:
+            return offset + size - 1
+    return 0
+
+
+# Syntax that Markdown left as text: on a page, beside another field's text, it could open a link, a code span
+# or a fence that ends in that other field. Each with what it leaves and what to write instead.
+STRAY_SYNTAX = (("[", "has a '[' that is not part of a link: on a page it could join the next field's text into a "
+                      "link; write round brackets"),
+                ("]", "has a ']' that is not part of a link: on a page it could close a link that another field "
+                      "opened; write round brackets"),
+                ("`", "has a backtick that opens no complete code span: on a page it could swallow the text up to "
+                      "the next field's backtick; close the span in the same field, or remove it"),
+                ("~~~", "has a '~~~' that opens no complete code block: on a page it could swallow the headings up to "
+                        "the next field's '~~~'; close the block in the same field, or remove it"))
+
+
+def _stray_syntax(html: str, plain: bool) -> list[tuple[str, str]]:
+    """Link and code syntax left as text in rendered html: (the text before it and it, the message)."""
+    text = _Text()
+    text.feed(html)
+    text.close()
+    found = []
+    for chunk in text.chunks:
+        for syntax, message in STRAY_SYNTAX + ((("\\", "is plain text: it may not hold a backslash, which escapes "
+                                                          "the link syntax around it on a page"),) if plain else ()):
+            at = chunk.find(syntax)
+            if at >= 0:
+                found.append((chunk[max(0, at - 12): at + len(syntax)], message))
+    return found
+
+
+class _Text(HTMLParser):
+    """The text of rendered html outside code elements, chunk by chunk."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self._code = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._code += tag in ("code", "pre")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._code -= tag in ("code", "pre") and self._code > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._code:
+            self.chunks.append(data)
 
 
 # With braces, `<` and `--8<--` refused and `&` escaped, only these can make Markdown produce more than
 # paragraphs, lists, emphasis and code: links and images, headings, rules and lists at a line start,
 # admonitions, collapsible blocks, tables and fenced code. Text without them is not rendered (the check is 10 times faster).
-MAY_BUILD_MARKUP = re.compile(r"\[|\||`|~~~|^[ \t]*(?:#|[-*_=+]|!!!|\?\?\?)", re.MULTILINE)
+MAY_BUILD_MARKUP = re.compile(r"[\[\]\\]|\||`|~~~|^[ \t]*(?:#|[-*_=+]|!!!|\?\?\?)", re.MULTILINE)
 
 
 @cache
@@ -89,9 +196,15 @@ def _markdown() -> markdown.Markdown:
 
 def render_text(value: str) -> str:
     """The HTML a KB text value becomes on a page (templates escape it, then Markdown renders it)."""
+    return render_markdown(value)[0]
+
+
+def render_markdown(value: str) -> tuple[str, list[str]]:
+    """The HTML a KB text value becomes, and the link references it defines (which would serve a whole page)."""
     md = _markdown()
     md.reset()
-    return md.convert(str(escape(value)))
+    html = md.convert(str(escape(value)))
+    return html, sorted(md.references)
 
 
 def html_problems(html: str) -> list[str]:

@@ -14,6 +14,16 @@ HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*(?:\{[^}]*#([A-Za-z0-9_-]+)[^}]*\
 # Ids the templates set on pages that show entries; a KB id must never take one.
 TEMPLATE_IDS = frozenset({"references", "kb-summary-text", "kb-cause"})
 TEMPLATE_ID_PREFIXES = ("kb-", "cite-", "md-", "__")
+# Pages whose templates also give element ids to entries published elsewhere: page source -> those kinds.
+# (The causes index and the checklist head a section with each cause's id.)
+TEMPLATE_PAGE_IDS = {"causes/index.md": ("cause",), "checklist.md": ("cause",)}
+# The changelog heads each release with its version as an id: 1.3.0 -> v1-3-0.
+CHANGELOG_PAGE = "changelog.md"
+
+
+def version_id(version: str) -> str:
+    """The id the changelog gives a release's heading."""
+    return "v" + version.replace(".", "-")
 # Names the browser code treats specially if they were used as plain-object keys.
 SCRIPT_NAMES = frozenset({"constructor", "prototype"})
 

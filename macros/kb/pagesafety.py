@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
+from pathlib import Path
 
 from .markup import SCRIPT_SCHEMES, url_scheme
 
@@ -101,10 +103,34 @@ def _problems(page: _Page) -> list[str]:
     return page.problems + [f"uses the element id '{i}' more than once" for i in repeated]
 
 
-def finish_page(html: str, offline: bool = False) -> tuple[str, list[str]]:
-    """Check a finished page and give it its policy, reading it once: (the page, its problems)."""
+# What a template expression inside a theme's inline script may become: the only values the theme puts there
+# are relative paths (the page's base URL). A quote, bracket or angle bracket can never match.
+TEMPLATE_VALUE = "[A-Za-z0-9./_-]*"
+
+
+def theme_scripts(template_dirs: Iterable[str | Path]) -> tuple[re.Pattern, ...]:
+    """The inline scripts the theme's templates (and the project's overrides) write, as patterns of whole scripts:
+    each `{{ ... }}` in one stands for a relative path. Only scripts that match one are given a hash."""
+    patterns: set[str] = set()
+    for folder in template_dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for body in re.findall(r"<script>(.*?)</script>", text, re.DOTALL):
+                patterns.add(TEMPLATE_VALUE.join(re.escape(part) for part in re.split(r"\{\{.*?\}\}", body)))
+    return tuple(re.compile(pattern, re.DOTALL) for pattern in sorted(patterns))
+
+
+def finish_page(html: str, offline: bool = False,
+                known_scripts: tuple[re.Pattern, ...] | None = None) -> tuple[str, list[str]]:
+    """Check a finished page and give it its policy, reading it once: (the page, its problems).
+
+    With known_scripts (theme_scripts), an inline script that matches none of them is a problem: the policy never
+    hashes a script the site did not write (one that a hostile site address slipped into the page, say)."""
     page = _parse(html)
     problems = _problems(page)
+    if known_scripts is not None:
+        problems += [f"has an inline script the site did not write: {script[:60]!r}" for script in page.inline_scripts
+                     if not any(pattern.fullmatch(script) for pattern in known_scripts)]
     return (html, problems) if problems else (_insert_policy(html, _policy(page.inline_scripts, offline)), [])
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from urllib.parse import urlencode, urlsplit
 
 from .model import Cause, KnowledgeBase
@@ -84,3 +85,22 @@ def is_published_address(site_url: str | None) -> bool:
     """True for a real address: not empty (an offline copy) and not this machine (`make serve`)."""
     host = urlsplit(site_url or "").hostname or ""
     return bool(host) and host not in {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+
+
+# What a site address or repository address may hold: written into canonical links, robots.txt, the print footer
+# and each page's policy by the theme and templates, so it is checked as an address before anything uses it.
+_ADDRESS = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/-]*)?")
+
+
+def address_problem(value: str | None, name: str, folder: bool = False) -> str | None:
+    """Why value cannot be the address named name (SITE_URL, KB_REPOSITORY), or None if it can. Empty is allowed
+    (no address: an offline copy, no report links)."""
+    if not value:
+        return None
+    example = "https://owner.github.io/cortisone-kb/" if folder else "https://github.com/owner/cortisone-kb"
+    if not _ADDRESS.fullmatch(value):
+        return (f"{name} {value[:80]!r} is not a web address: give one such as {example} (http or https, a host "
+                "name, then only letters, digits and . - _ ~ % / in the path)")
+    if folder and not value.endswith("/"):
+        return f"{name} {value[:80]!r} must end in '/': give it as {value}/"
+    return None

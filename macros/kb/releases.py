@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import export_files
+from .history import BASE_ENV, history_of
 from .markup import url_scheme
 from .model import KnowledgeBase
 from .problems import KbError, Problem
@@ -31,6 +32,9 @@ PUBLISHED_DIR = "v"  # a release is published at v/<version>/, the newest also a
 LATEST = "latest"
 LATEST_OFFLINE = "cortisone-kb-offline.zip"
 VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+# Set (to 1) by every build that publishes (the Pages workflow, `make deploy`): releases whose history cannot
+# be checked then stop the build instead of being published unchecked.
+PUBLISH_ENV = "KB_PUBLISH"
 SUM_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
@@ -64,16 +68,32 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _sum_lines(root: Path) -> tuple[list[str], list[Problem]]:
+    """The lines of SHA256SUMS (none if it is absent), or the problem that stops it being read."""
+    sums, label = root / SUMS, f"{root.name}/{SUMS}"
+    if not sums.exists():
+        return [], []
+    if not sums.is_file() or sums.is_symlink():
+        return [], [Problem(label, 1, "is not a regular file: it must be the checksum list `make release` writes")]
+    data = sums.read_bytes()
+    try:
+        return data.decode("utf-8").splitlines(), []
+    except UnicodeDecodeError as exc:
+        return [], [Problem(label, data.count(b"\n", 0, exc.start) + 1,
+                            f"is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; restore it from git")]
+
+
 def integrity_problems(root: Path = RELEASES_DIR) -> list[Problem]:
     """Everything that breaks the rule that a released file never changes: files that differ from their
-    checksum line, listed files that are missing, files not listed, releases without all their files."""
+    checksum line, listed files that are missing, files not listed, releases without all their files, and
+    a released kb.json that is not JSON."""
     if not root.is_dir():
         return []
-    sums = root / SUMS
     label = f"{root.name}/{SUMS}"
-    problems: list[Problem] = []
+    lines, problems = _sum_lines(root)
+    if problems:
+        return problems
     listed: dict[str, int] = {}
-    lines = sums.read_text(encoding="utf-8").splitlines() if sums.is_file() else []
     for number, line in enumerate(lines, start=1):
         match = SUM_LINE.match(line)
         name = match.group(2) if match else ""
@@ -90,6 +110,8 @@ def integrity_problems(root: Path = RELEASES_DIR) -> list[Problem]:
         if not path.is_file():
             problems.append(Problem(label, number, f"{root.name}/{name} is listed but missing: a released file is "
                                                    "never removed (restore it from git)"))
+        elif path.is_symlink():
+            problems.append(Problem(f"{root.name}/{name}", 1, "is a link: a released file is a plain file"))
         elif sha256(path) != match.group(1):
             problems.append(Problem(f"{root.name}/{name}", 1, f"changed after its release (its SHA-256 is not the one "
                                                               f"{label}:{number} records): a released file never "
@@ -105,6 +127,63 @@ def integrity_problems(root: Path = RELEASES_DIR) -> list[Problem]:
             if f"{version}/{name}" not in listed:
                 problems.append(Problem(label, 1, f"release {version} has no {name}: a release holds "
                                                   f"{', '.join(release_names(version))}"))
+        data = root / version / DATA
+        if f"{version}/{DATA}" in listed and data.is_file() and not data.is_symlink():
+            problems.extend(_json_problems(data, f"{root.name}/{version}/{DATA}"))
+    return problems
+
+
+def _json_problems(path: Path, label: str) -> list[Problem]:
+    """A released kb.json must be JSON text: the build reads it to put the site's address in."""
+    raw = path.read_bytes()
+    try:
+        json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return [Problem(label, raw.count(b"\n", 0, exc.start) + 1, f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} "
+                                                                     "cannot be read")]
+    except json.JSONDecodeError as exc:
+        return [Problem(label, exc.lineno, f"is not valid JSON: {exc.msg}")]
+    except RecursionError:
+        return [Problem(label, 1, "is nested too deeply to be the KB's data")]
+    return []
+
+
+def history_problems(root: Path = RELEASES_DIR, strict: bool = False) -> list[Problem]:
+    """SHA256SUMS only grows: every checksum line that history holds (each version committed on HEAD's first-parent
+    line, and the base branch's) is still there, unchanged. Without that history the releases cannot be checked:
+    strict (publishing, `make release`) then fails closed if there are releases, otherwise the check is skipped."""
+    label = f"{root.name}/{SUMS}"
+    if not root.is_dir():
+        return []
+    lines, problems = _sum_lines(root)
+    if problems:
+        return problems
+    current = {m.group(2): (m.group(1), n) for n, m in enumerate(map(SUM_LINE.match, lines), start=1) if m}
+    history = history_of(root / SUMS)
+    reported: set[str] = set()
+    for commit, text in history.versions:
+        for line in text.splitlines():
+            match = SUM_LINE.match(line)
+            if not match or match.group(2) in reported:
+                continue
+            name, checksum = match.group(2), match.group(1)
+            if name not in current:
+                reported.add(name)
+                problems.append(Problem(label, 1, f"the line for {name} is gone, but commit {commit[:12]} listed "
+                                                  "it: a released file is never removed; restore releases/ with "
+                                                  f"`git checkout {commit[:12]} -- {root.name}/`"))
+            elif current[name][0] != checksum:
+                reported.add(name)
+                problems.append(Problem(label, current[name][1], f"the line for {name} was rewritten: commit "
+                                                                  f"{commit[:12]} recorded another checksum, "
+                                                                  "and a released file never changes; restore it "
+                                                                  f"with `git checkout {commit[:12]} -- {root.name}/` "
+                                                                  "and publish the change as a new version"))
+    if history.missing and strict and current:  # with no release yet, there is nothing to check
+        problems.append(Problem(label, 1, f"cannot be checked against the commits that added the releases: "
+                                          f"{history.missing}. Publishing needs that history: check out with full "
+                                          f"history (`git fetch --unshallow`; actions/checkout with fetch-depth: 0), "
+                                          f"or fetch the base branch and name it in {BASE_ENV}"))
     return problems
 
 
@@ -113,10 +192,10 @@ def read_releases(root: Path = RELEASES_DIR) -> list[Release]:
     problems = integrity_problems(root)
     if problems:
         raise KbError(problems)
-    sums = root / SUMS
-    if not sums.is_file():
+    lines, _problems = _sum_lines(root)
+    if not lines:
         return []
-    versions = {SUM_LINE.match(line).group(2).split("/")[0] for line in sums.read_text(encoding="utf-8").splitlines()}
+    versions = {SUM_LINE.match(line).group(2).split("/")[0] for line in lines}
     return [Release(v, root / v) for v in sorted(versions, key=version_key)]
 
 

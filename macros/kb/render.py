@@ -5,6 +5,7 @@ import hashlib
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -48,6 +49,8 @@ class Renderer:
         self.env.filters["label"] = label
         self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text
+        self.env.filters["md_text"] = md_text
+        self.env.filters["md_url"] = md_url
         self.env.filters["short_cite"] = short_cite
         self.env.globals["citation_numbers"] = citation_numbers
         self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
@@ -101,15 +104,41 @@ def draw_citations(text: str, references: dict[str, Reference], numbers: dict[st
             label, target = f"[{numbers[ref.id]}]", f"#cite-{ref.id}"
         else:
             label, target = f"[{short_cite(ref)}]", href(ref)
-        parts.append(Markup(f"[{escape(label)}]({escape(target)}){{ .kb-cite data-search-exclude }}"))
+        parts.append(Markup(f"[{md_text(label)}]({escape(target)}){{ .kb-cite data-search-exclude }}"))
         last = match.end()
     parts.append(escape(text[last:]))
     return Markup("").join(parts)
 
 
-def link_text(entry: object, style: str = "label") -> str:
-    """The text of a link to an entry: its label, or a short citation ('Khan 2004') for style "cite"."""
-    return short_cite(entry) if style == "cite" else label(entry)
+def link_text(entry: object, style: str = "label") -> Markup:
+    """The text of a link to an entry: its label, or a short citation ('Khan 2004') for style "cite", as
+    Markdown that shows exactly that text (md_text)."""
+    return md_text(short_cite(entry) if style == "cite" else label(entry))
+
+
+# The punctuation Python-Markdown lets a backslash escape that can end, open or reshape a link or its text.
+_LINK_SYNTAX = re.compile(r"([\\`*_\[\]()!])")
+
+
+def md_text(text: object) -> Markup:
+    """A structured value (a name, title, DOI) as Markdown that shows exactly its text, wherever a template puts it:
+    link and code syntax backslash-escaped, then HTML-escaped, so that no value can close a link or open one."""
+    return Markup(escape(_LINK_SYNTAX.sub(r"\\\1", str(text))))
+
+
+def md_url(url: object) -> Markup:
+    """An address as a Markdown link target that stays one target: spaces, brackets, quotes and other characters
+    that could end it are percent-encoded, and round brackets too unless they pair up (as in many DOIs)."""
+    text = "".join(c if c.isascii() and c.isprintable() and c not in " []<>\"'`\\{}|^" else quote(c, safe="")
+                   for c in str(url))
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        text = text.replace("(", "%28").replace(")", "%29")
+    return Markup(escape(text))
 
 
 def citation_numbers(cause: Cause) -> dict[str, int]:

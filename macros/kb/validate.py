@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -17,9 +20,9 @@ import jsonschema
 
 from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
-from .markup import BLOCK_FIELDS, CITATION, text_problems
+from .markup import BLOCK_FIELDS, CITATION, link_problem, text_problems
 from .model import JOINTS
-from .pages import TEMPLATE_ID_PREFIXES
+from .pages import CHANGELOG_PAGE, TEMPLATE_ID_PREFIXES, TEMPLATE_PAGE_IDS, version_id
 from .problems import KbError, Problem
 from .search import words as search_words
 from .urls import page_url
@@ -35,7 +38,7 @@ def schema_validator(kind: str, schema_dir: Path = SCHEMA_DIR) -> jsonschema.pro
     Raises KbError at the schema file's line if it is missing, not JSON, or not a JSON Schema."""
     path = schema_dir / f"{kind}.schema.json"
     label = _schema_label(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise KbError([Problem(label, 1, "is missing: every kind of entry needs its JSON Schema")])
     text, problems = read_text(path, label, path.parent)
     if text is None:
@@ -54,7 +57,12 @@ def _validator(label: str, text: str) -> jsonschema.protocols.Validator:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
         raise KbError([Problem(label, exc.lineno, f"is not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise KbError([Problem(label, 1, "is nested too deeply to be a JSON Schema")]) from None
     try:
+        problems = list(_ref_problems(schema, text, label))
+        if problems:
+            raise KbError(problems)
         base = jsonschema.validators.validator_for(schema)
         base.check_schema(schema)
         cls = jsonschema.validators.extend(base, {"pattern": _whole_value_pattern})
@@ -62,11 +70,123 @@ def _validator(label: str, text: str) -> jsonschema.protocols.Validator:
     except (jsonschema.exceptions.SchemaError, KeyError, TypeError, AttributeError, re.error) as exc:
         reason = getattr(exc, "message", None) or str(exc)
         raise KbError([Problem(label, 1, f"is not a valid JSON Schema: {reason}")]) from None
+    except RecursionError:
+        raise KbError([Problem(label, 1, "is nested too deeply to be a JSON Schema")]) from None
+
+
+# Keywords a KB schema may not use: they reach outside the file or match keys by pattern (unbounded time).
+_REFUSED_KEYWORDS = {"$dynamicRef": "a '$dynamicRef'", "$recursiveRef": "a '$recursiveRef'",
+                     "patternProperties": "'patternProperties' (list each key under 'properties')"}
+
+
+def _ref_problems(schema: Any, text: str, label: str) -> Iterator[Problem]:
+    """A KB schema's references stay inside it: each `$ref` names one of its own `$defs`, and none leads back to
+    itself (checking a value would never end). Nothing is fetched from elsewhere."""
+    defs = schema.get("$defs", {}) if isinstance(schema, dict) else {}
+    defs = defs if isinstance(defs, dict) else {}
+
+    def line(needle: str) -> int:
+        at = text.find(needle)
+        return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+    def walk(node: Any) -> Iterator[Problem]:
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for keyword, what in _REFUSED_KEYWORDS.items():
+                    if keyword in item:
+                        yield Problem(label, line(json.dumps(keyword)), f"uses {what}, which a KB schema may not use")
+                ref = item.get("$ref")
+                if ref is not None:
+                    name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else None
+                    if not isinstance(ref, str) or not ref.startswith("#/$defs/") or name not in defs:
+                        yield Problem(label, line(json.dumps(ref) if isinstance(ref, str) else '"$ref"'),
+                                      f"'$ref' {ref!r} does not name one of this file's $defs: a KB schema refers only "
+                                      "to its own definitions ('#/$defs/<name>'), never to another file or address")
+                    elif _ref_cycle(name, defs):
+                        yield Problem(label, line(json.dumps(ref)), f"'$ref' {ref!r} leads back to itself: a definition "
+                                                                    "may not refer to itself, directly or through others")
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+    seen: set[Problem] = set()
+    for problem in walk(schema):
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
+def _ref_cycle(start: str, defs: dict) -> bool:
+    """Whether following `$ref`s from the definition `start` can come back to it."""
+    def refs(node: Any) -> Iterator[str]:
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                ref = item.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                    yield ref.removeprefix("#/$defs/")
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+    todo, visited = list(refs(defs.get(start))), set()
+    while todo:
+        name = todo.pop()
+        if name == start:
+            return True
+        if name not in visited and name in defs:
+            visited.add(name)
+            todo.extend(refs(defs[name]))
+    return False
+
+
+PATTERN_SECONDS = 0.5  # a schema's pattern that takes longer on one value backtracks: the value is refused
+SLOW_PATTERN = "the schema's pattern took too long"
+
+
+_SLOW_PATTERNS: set[str] = set()  # patterns that took too long once: refused at once on every other value
+
+
+class _PatternTimeout(Exception):
+    pass
+
+
+def _on_alarm(_signum, _frame):
+    raise _PatternTimeout
+
+
+def bounded_fullmatch(pattern: str, text: str) -> bool | None:
+    """Whether pattern matches the whole text, or None if it took more than PATTERN_SECONDS.
+
+    Python's regular expressions backtrack, and a KB copy brings its own schema, so a pattern such as (a+)+$
+    could hang the build; the main thread (every build and test) stops it with a timer signal."""
+    if pattern in _SLOW_PATTERNS:
+        return None
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return re.fullmatch(pattern, text) is not None
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, PATTERN_SECONDS)
+    try:
+        return re.fullmatch(pattern, text) is not None
+    except _PatternTimeout:
+        _SLOW_PATTERNS.add(pattern)
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _whole_value_pattern(validator, pattern: str, instance: Any, schema: dict) -> Iterator[jsonschema.ValidationError]:
     """`pattern`, matched against the whole value: a trailing line break never slips past `$`."""
-    if validator.is_type(instance, "string") and not re.fullmatch(pattern, instance):
+    if not validator.is_type(instance, "string"):
+        return
+    matched = bounded_fullmatch(pattern, instance)
+    if matched is None:
+        yield jsonschema.ValidationError(f"{SLOW_PATTERN} ({pattern!r})")
+    elif not matched:
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -89,7 +209,12 @@ def check_schema(doc: Document, kind: str, schema_dir: Path = SCHEMA_DIR) -> Ite
     except KbError as exc:
         yield from exc.problems
         return
+    slow: set[str] = set()
     for error in validator.iter_errors(doc.data):
+        if error.validator == "pattern" and error.message.startswith(SLOW_PATTERN):
+            if error.validator_value in slow:
+                continue  # one report per pattern and file: its other values cannot be checked in time either
+            slow.add(error.validator_value)
         yield from _explain(doc, error)
 
 
@@ -120,6 +245,8 @@ def _field(path: tuple) -> str:
     return f"'{key}'" if key else "the file"
 
 
+MAX_UNKNOWN_KEYS = 10  # one entry's unknown keys reported one by one; past that, counted
+
 TYPE_NAMES = {"string": "text", "array": "a list", "object": "a mapping of keys to values",
               "integer": "a whole number", "null": "empty"}
 
@@ -131,13 +258,17 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Probl
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         replaced = error.schema.get("x-replaced", {})
-        for key in sorted(set(error.instance) - set(allowed), key=str):
+        unknown = sorted(set(error.instance) - set(allowed), key=str)
+        for key in unknown[:MAX_UNKNOWN_KEYS]:
             if key in replaced:
                 yield Problem(doc.label, doc.key_line(path + (key,)), f"{where}'{key}' is no longer used: {replaced[key]}")
                 continue
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
             yield Problem(doc.label, doc.key_line(path + (key,)), f"{where}unknown key '{key}'{suggestion}")
+        if len(unknown) > MAX_UNKNOWN_KEYS:
+            yield Problem(doc.label, doc.line(path), f"{where}{len(unknown) - MAX_UNKNOWN_KEYS} more unknown keys "
+                                                     f"besides the {MAX_UNKNOWN_KEYS} reported")
         return
     line = doc.line(path)
     if kind == "required":
@@ -148,6 +279,10 @@ def _explain(doc: Document, error: jsonschema.ValidationError) -> Iterator[Probl
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in expected)
         yield Problem(doc.label, line, f"{where}{_field(path)} must be {wanted}, not {_describe(error.instance)}")
+    elif kind == "pattern" and error.message.startswith(SLOW_PATTERN):
+        yield Problem(doc.label, line, f"{where}{_field(path)}: {SLOW_PATTERN} (over {PATTERN_SECONDS} s) to check "
+                                       f"{str(error.instance)[:40]!r}: the pattern {error.validator_value!r} backtracks; "
+                                       "simplify it in the schema")
     elif kind == "pattern" and error.validator_value == ID_PATTERN:
         yield Problem(doc.label, line,
                       f"{where}id {error.instance!r} must be kebab-case: lower-case letters, digits and single hyphens")
@@ -186,13 +321,30 @@ def _describe(value: Any) -> str:
     return "a mapping"
 
 
+# Fields that are addresses or identifiers, not text: their form is checked here, whatever a KB copy's schema says,
+# since templates put them in link targets, element ids and file names.
+FORMS = {
+    "id": (re.compile(ID_PATTERN), "id {value!r} must be kebab-case: lower-case letters, digits and single hyphens"),
+    "url": (re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?#][^\s\"'<>\\{}`]*)?"),
+            "'url' {value!r} must be one whole http(s) address, such as https://example.org/page"),
+    "doi": (re.compile(r"10\.[0-9]{4,9}/[!-~]+"), "'doi' {value!r} must be a DOI such as 10.1136/bmj.m1234"),
+    "pmid": (re.compile(r"[0-9]{1,9}"), "'pmid' {value!r} must be a PubMed number such as 12345678"),
+    "from": (re.compile(r"[a-z0-9-]+/([a-z0-9-]+/)?(#[a-z0-9]+(-[a-z0-9]+)*)?"),
+             "'from' {value!r} must be an old page address such as causes/old-cause/ or causes/x/#old-facet"),
+    "version": (re.compile(r"[0-9]+\.[0-9]+\.[0-9]+"), "'version' {value!r} must be three numbers such as 1.4.0"),
+}
+
+
 def check_text(doc: Document) -> Iterator[Problem]:
     """KB text is data: reject template and attribute syntax, raw HTML, control characters and
-    anything that renders outside the HTML allowlist (see markup.py)."""
+    anything that renders outside the HTML allowlist (see markup.py); addresses and ids must have their form."""
     for path, value in doc.strings():
         field = next((p for p in reversed(path) if isinstance(p, str)), "")
         for offset, message in text_problems(value, field):
             yield Problem(doc.label, doc.text_line(path, value, offset), f"{_where(doc, path)}{_field(path)} {message}")
+        form = FORMS.get(path[-1]) if path and isinstance(path[-1], str) else None
+        if form and (not form[0].fullmatch(value) or (field == "url" and link_problem(value))):
+            yield Problem(doc.label, doc.line(path), _where(doc, path) + form[1].format(value=value))
 
 
 # --- cross-references -------------------------------------------------------------
@@ -474,6 +626,8 @@ def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -
                 and review["next"] <= review["on"]:
             yield Problem(doc.label, doc.line(("reviewed", "next")),
                           f"reviewed: the next review ({review['next']}) must fall after the last one ({review['on']})")
+        if isinstance(order, float) and not math.isfinite(order):
+            continue  # the schema says it must be a whole number
         if isinstance(order, float):
             yield Problem(doc.label, doc.line(("order",)), f"order {order} must be a whole number such as {int(order)}")
         elif isinstance(order, int) and not isinstance(order, bool):
@@ -483,12 +637,29 @@ def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -
                 orders[order] = str(cause_id)
 
 
+def ids_by_page(docs: list[tuple[Document, str]], index: Index) -> dict[str, set[str]]:
+    """The element ids the templates give entries on pages other than their own, by page address (a cause's id on
+    the causes index and the checklist, a release's on the changelog). An entry's id on its own page is its
+    published address: a redirect from it is refused by the address registry ("still published")."""
+    found: dict[str, set[str]] = {}
+    for entry_id, kind_name in index.kinds.items():
+        for page, kinds in TEMPLATE_PAGE_IDS.items():
+            if kind_name in kinds:
+                found.setdefault(page_url(page), set()).add(entry_id)
+    for doc, kind_name in docs:
+        if kind_name == META_SCHEMA and isinstance(doc.data, dict):
+            versions = [c.get("version") for c in _list(doc.data.get("changelog")) if isinstance(c, dict)]
+            found.setdefault(page_url(CHANGELOG_PAGE), set()).update(version_id(v) for v in versions if isinstance(v, str))
+    return found
+
+
 def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]],
-                    reserved: frozenset[str] = frozenset()) -> Iterator[Problem]:
-    """A redirect never replaces a hand-written page or takes an id the pages use, and each old address
-    is redirected once."""
+                    reserved: frozenset[str] = frozenset(), page_ids: dict[str, set[str]] | None = None) -> Iterator[Problem]:
+    """A redirect never replaces a hand-written page or takes an id the pages use (a heading's, a template's or
+    an entry's on that page), and each old address is redirected once."""
     seen: dict[str, int] = {}
     addresses = {page_url(src) for src in pages}
+    page_ids = page_ids or {}
     for doc, kind in docs:
         if kind != "redirect":
             continue
@@ -501,7 +672,7 @@ def check_redirects(docs: list[tuple[Document, str]], pages: dict[str, set[str]]
             if page in addresses and not anchor:
                 yield Problem(doc.label, line, f"redirect from '{source}': that is a page of the site, which a redirect "
                                                "would replace")
-            if anchor and (anchor in reserved or anchor.startswith(TEMPLATE_ID_PREFIXES)):
+            if anchor and (anchor in reserved or anchor.startswith(TEMPLATE_ID_PREFIXES) or anchor in page_ids.get(page, ())):
                 yield Problem(doc.label, line, f"redirect from '{source}': '{anchor}' is an id the page already uses, "
                                                "so the old address cannot be taken over")
             if source in seen:

@@ -1,0 +1,117 @@
+"""No page links off-site whatever a structured field holds: the templates' own defence, proved without the validator.
+
+The validator refuses link syntax in names, titles and addresses (test_hostile_classes.py); this is the second line.
+The KB is loaded, then every structured value a template puts in link text, a link title, a heading or a link target
+is replaced, in the model, by text that would break out of a `[...](...)` link; every page the templates draw is then
+rendered with the site's Markdown extensions, in process, and each link's host is read. Only the reference's own
+address may lead off-site, and then to its own host.
+"""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import markdown
+import pytest
+
+from macros.kb import load_kb
+from macros.kb.generate import cause_pages
+from macros.kb.kinds import KINDS
+from macros.kb.markup import MARKDOWN_EXTENSIONS
+from macros.kb.model import JOINTS
+from macros.kb.render import Renderer, md_text, md_url
+
+EVIL = "evil.example"
+BREAKOUTS = [
+    f"Name](https://{EVIL}/a) [see",
+    f"Name\\](https://{EVIL}/b)",
+    f"Name`](https://{EVIL}/c)`",
+    f'Name") [x](https://{EVIL}/d) ("',
+    f"![x](https://{EVIL}/e.png) [y](//{EVIL}/f)",
+    f"Name [x]: https://{EVIL}/g",
+]
+CASE_SECONDS = 2.0
+
+
+def _set(entry: object, name: str, value: object) -> None:
+    object.__setattr__(entry, name, value)
+
+
+def draw_pages(kb) -> dict[str, str]:
+    """Every page the templates draw, as the HTML the site's Markdown makes of it."""
+    renderer = Renderer(kb, "https://kb.example.org/", "https://github.com/owner/cortisone-kb")
+    sources = {src: text.split("---\n\n", 1)[1] for src, text in cause_pages(kb, renderer).items()}
+    for kind in KINDS:
+        if kind.template and kind.page and "{id}" not in kind.page:
+            entries = [e for e in getattr(kb, kind.attr) if kind.is_published(e)]
+            sources[kind.page] = renderer.render(kind.template, kind.page, entries=entries, kind=kind)
+    sources["index.md"] = (renderer.render("cause_cards.md.j2", "index.md", causes=kb.causes)
+                           + renderer.render("red_flags_box.md.j2", "index.md", flags=kb.red_flags))
+    sources["causes/index.md"] = renderer.render("causes_index.md.j2", "causes/index.md", causes=kb.causes)
+    sources["checklist.md"] = renderer.render("checklist.md.j2", "checklist.md", causes=kb.checklist_causes,
+                                              red_flags=kb.red_flags, joints=JOINTS, address="")
+    sources["changelog.md"] = renderer.render("changelog.md.j2", "changelog.md", changes=kb.meta.changelog,
+                                              released=[], offline_name=str)
+    sources["about.md"] = renderer.render("citation.md.j2", "about.md", version=kb.meta.version, released=[],
+                                          site_url="https://kb.example.org/")
+    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
+    pages = {}
+    for src, text in sources.items():
+        md.reset()
+        pages[src] = md.convert(text)
+    return pages
+
+
+def offsite_links(pages: dict[str, str]) -> list[tuple[str, str]]:
+    found = []
+    for src, html in pages.items():
+        for tag in re.findall(r"<(?:a|img)\b[^>]*>", html):
+            for url in re.findall(r'(?:href|src)="([^"]*)"', tag):
+                if EVIL in (urlsplit(url.replace("&amp;", "&")).hostname or ""):
+                    found.append((src, tag))
+    return found
+
+
+# Every structured value the templates put into Markdown, by kind and field.
+FIELDS = [("cause", "title"), ("cause", "summary"), ("facet", "title"), ("facet", "summary"), ("check", "ask"),
+          ("condition", "name"), ("region", "name"), ("term", "term"), ("faq", "question"), ("step", "title"),
+          ("alternative", "title"), ("red-flag", "title"), ("red-flag", "ask"), ("site", "name"),
+          ("reference", "title"), ("reference", "authors"), ("reference", "source"), ("reference", "doi")]
+
+
+@pytest.mark.parametrize("kind,field", FIELDS, ids=[f"{k}.{f}" for k, f in FIELDS])
+def test_no_page_links_off_site_whatever_a_structured_field_holds(kind, field):
+    kb = load_kb()  # its own model, to change
+    start = time.process_time()
+    attr = next(k.attr for k in KINDS if k.name == kind)
+    for i, entry in enumerate(getattr(kb, attr)):
+        _set(entry, field, BREAKOUTS[i % len(BREAKOUTS)])
+    pages = draw_pages(kb)
+    assert offsite_links(pages) == []
+    assert time.process_time() - start < CASE_SECONDS
+
+
+def test_a_reference_address_leads_only_to_its_own_host():
+    kb = load_kb()
+    for ref in kb.references:
+        _set(ref, "url", f"https://ok.example/a) [x](https://{EVIL}/u")
+    pages = draw_pages(kb)
+    assert offsite_links(pages) == []
+    hrefs = re.findall(r'href="(https://ok\.example[^"]*)"', pages["references.md"])
+    assert hrefs and all(urlsplit(h).hostname == "ok.example" for h in hrefs)
+
+
+def test_the_escaped_text_reads_exactly_as_written():
+    html = markdown.markdown(f"[{md_text(BREAKOUTS[0])}](../x/)")
+    assert html == f'<p><a href="../x/">Name](https://{EVIL}/a) [see</a></p>'
+
+
+@pytest.mark.parametrize("url,target", [
+    ("https://doi.org/10.1016/S0140-6736(10)61160-9", "https://doi.org/10.1016/S0140-6736(10)61160-9"),
+    (f"https://ok.example/a)[x](https://{EVIL}/b", f"https://ok.example/a%29%5Bx%5D%28https://{EVIL}/b"),
+    ("https://ok.example/a b\"c", "https://ok.example/a%20b%22c"),
+])
+def test_an_address_stays_one_link_target(url, target):
+    html = markdown.markdown(f"[source]({md_url(url)})")
+    assert re.findall(r'href="([^"]*)"', html) == [target]
