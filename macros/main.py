@@ -88,6 +88,4 @@ def define_env(env) -> None:
         """The interactive, printable checklist."""
         flags = sorted(kb.red_flags, key=lambda flag: flag.urgency_rank)
         address = getattr(env.page, "canonical_url", None) or ""
-        drafts = [cause for cause in kb.checklist_causes if not cause.reviewed.done]  # as a cause page decides
-        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags, joints=JOINTS, address=address,
-                    drafts=drafts)
+        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags, joints=JOINTS, address=address)

@@ -383,3 +383,8 @@ class KnowledgeBase:
         """The causes as the checklist lists them: in their one order, numbered as everywhere else (the red
         flags come before them all)."""
         return self.causes
+
+    @property
+    def draft_causes(self) -> tuple[Cause, ...]:
+        """The checklist's causes not yet clinically reviewed, as a cause page decides it (its draft notice)."""
+        return tuple(cause for cause in self.checklist_causes if not cause.reviewed.done)
