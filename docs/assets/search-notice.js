@@ -57,8 +57,8 @@
 
   window.cortisoneKb.onPage(function () {
     var input = document.querySelector("input.md-search__input");
-    if (input && !input.dataset.kbNotice) {
-      input.dataset.kbNotice = "1";
+    if (input && !input.dataset.kbSearchNotice) {
+      input.dataset.kbSearchNotice = "1";
       input.addEventListener("input", function () { if (!input.value.trim()) draw(); });
     }
   });
