@@ -58,6 +58,11 @@ def define_env(env) -> None:
         return draw("red_flags_box.md.j2", flags=kb.red_flags)
 
     @env.macro
+    def draft_notice() -> str:
+        """While any cause is a draft, a notice that says so (home page)."""
+        return draw("draft_notice.md.j2")
+
+    @env.macro
     def cause_cards() -> str:
         """The causes as a grid of cards (home page)."""
         return draw("cause_cards.md.j2", causes=kb.causes)
