@@ -142,7 +142,7 @@ def test_the_home_page_says_the_content_is_a_draft_below_the_red_flags(published
     text = (published / "index.html").read_text(encoding="utf-8")
     drafts = [c for c in kb.causes if not c.reviewed.done]
     assert drafts and DRAFT_BANNER in text and "clinical review yet" in text
-    assert text.index(f'href="red-flags/#{kb.red_flags[0].id}"') < text.index(DRAFT_BANNER) < text.index("The eight causes")
+    assert text.index(f'href="red-flags/#{kb.red_flags[0].id}"') < text.index(DRAFT_BANNER) < text.index('id="the-eight-causes"')
 
 
 def test_cause_pages_carry_medical_web_page_data_that_claims_no_review_for_a_draft(published, kb):
