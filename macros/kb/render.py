@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -83,10 +84,13 @@ class Renderer:
         return self.css_env.get_template(template).render(**context)
 
 
-def fingerprint(text: str) -> str:
-    """A short fingerprint of a checklist question: a saved mark carries it, so a mark made against
-    other wording is dropped instead of silently changing meaning."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+def fingerprint(parts: str | Iterable[str]) -> str:
+    """A short fingerprint of everything the summary prints for a checklist entry (its question, label, key step,
+    cause, next steps; a red flag's question, title, urgency and action): a saved mark carries it, so a mark
+    made against other wording is dropped instead of silently changing meaning."""
+    texts = [parts] if isinstance(parts, str) else list(parts)
+    joined = "\x1f".join(" ".join(str(text).split()) for text in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
 
 
 def css_string(text: str) -> str:
