@@ -62,7 +62,10 @@ def test_instant_navigation_and_search_run_under_the_policy(context, server):
     assert page.evaluate("window.__cspViolations") == []
 
 
-CORRUPT_VALUES = ["{not json", "", "undefined", '{"index": "x", "color": 5}', '{"color": null}', "[]", "42"]
+CORRUPT_VALUES = ["{not json", "", "undefined", '{"index": "x", "color": 5}', '{"color": null}', "[]", "42",
+                  # the right type, the wrong shape
+                  '{"index": 0.5, "color": {"scheme": "slate"}}', '{"index": -3, "color": {}}',
+                  '{"index": 1, "color": {"scheme": ["slate"]}}', '{"index": 0, "color": []}', '{"0": "a"}']
 
 
 @pytest.mark.parametrize("corrupt", CORRUPT_VALUES)
@@ -82,6 +85,29 @@ def test_search_works_when_every_saved_setting_is_corrupt(browser, server, corru
     }""", corrupt)
     page.reload()
     page.wait_for_load_state("load")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("infection")
+    page.wait_for_selector(".md-search-result__item")
+    assert errors == []
+    ctx.close()
+
+
+BLOCKED_STORAGE = """(() => {
+  const blocked = () => { throw new DOMException("The operation is insecure.", "SecurityError"); };
+  for (const name of ["localStorage", "sessionStorage"]) Object.defineProperty(window, name, {get: blocked});
+})();"""
+
+
+def test_search_and_the_colour_switch_work_when_storage_is_blocked(browser, server):
+    """Cookies blocked: reading localStorage throws, and the theme's own scripts must not stop."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script(BLOCKED_STORAGE)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server)
+    assert page.evaluate("() => { try { localStorage; return false; } catch (e) { return true; } }")
+    page.locator("label[for='__palette_1']").first.click()
     page.locator("input.md-search__input").click()
     page.keyboard.type("infection")
     page.wait_for_selector(".md-search-result__item")
