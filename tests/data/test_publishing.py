@@ -97,7 +97,8 @@ def test_every_test_the_hazard_log_names_exists():
     assert missing == []
     for hazard in ("missed red flag", "wrong-patient checklist", "Stale or superseded advice",
                    "misleading summary in a note", "Injected script", "A stale note", "The last patient in an open tab",
-                   "A hidden red flag", "Draft content taken as reviewed"):
+                   "A hidden red flag", "Draft content taken as reviewed", "Unsafe advice copied into many entries",
+                   "Search leads away from a red flag"):
         assert hazard.lower() in log.lower(), hazard
 
 
