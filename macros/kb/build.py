@@ -116,6 +116,11 @@ def build_model(docs: dict[str, list[Document]]) -> KnowledgeBase:
     # A red flag names the sites it is not asked at; search reads the body regions of those it is asked at.
     for flag in by_kind["red-flag"]:
         _set(flag, "regions", tuple(r for r in by_kind["region"] if flag.joints and r.joint in flag.joints))
+    # A site's red flags are those asked at its checklist joint: one source of truth, the red flags' not_at.
+    for site in by_kind["site"]:
+        _set(site, "red_flags", tuple(f for f in by_kind["red-flag"] if not f.joints or site.region.joint in f.joints))
+    for flag in by_kind["red-flag"]:
+        _set(flag, "sites", tuple(s for s in by_kind["site"] if flag in s.red_flags))
     meta_data = docs["meta"][0].data
     meta = Meta(title=meta_data["title"], version=meta_data["version"], changelog=tuple(
         Change(version=c["version"], date=c["date"], changes=tuple(

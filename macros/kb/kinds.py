@@ -102,9 +102,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("red-flag", "red flag", model.RedFlag, "red_flags", file="red-flags.yaml", schema="red-flags",
          page="red-flags.md", links={"facets": "facet", "references": "reference"},
          convert={"not_at": lambda value: tuple(model.Exclusion(**e) for e in value)},
-         backlinks={"sites": ("site", "red_flags")}, template="red-flags.md.j2", text_name="title"),
+         template="red-flags.md.j2", text_name="title"),
     Kind("site", "injection site", model.Site, "sites", file="sites.yaml", schema="sites", page="sites.md",
-         links={"region": "region", "differentials": "facet", "red_flags": "red-flag"},
+         links={"region": "region", "differentials": "facet"},
+         exported_backlinks=("red_flags",),  # derived from the red flags' not_at at the site's joint (build.py)
          parts={name: "cell" for name in ("guidance", "onset", "duration", "repeat_interval", "yearly_limit",
                                           "cautions", "refer")},
          template="sites.md.j2", text_name="name"),

@@ -229,7 +229,7 @@ class RedFlag:
     facets: tuple[Facet, ...] = ()
     references: tuple[Reference, ...] = ()
     evidence: str | None = None
-    sites: tuple[Site, ...] = later()
+    sites: tuple[Site, ...] = later()  # the site table's rows at whose joint it is asked
     regions: tuple[Region, ...] = later()  # the regions of the joints it is asked at (none if every site): for search
 
     @property
@@ -269,7 +269,8 @@ class Site:
     repeat_interval: Cell
     yearly_limit: Cell
     differentials: tuple[Facet, ...] = ()
-    red_flags: tuple[RedFlag, ...] = ()
+    # The red flags asked at the site's checklist joint: derived from each red flag's not_at, never listed by hand.
+    red_flags: tuple[RedFlag, ...] = later()
     cautions: tuple[Cell, ...] = ()
     refer: Cell
 

@@ -479,6 +479,10 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
                 yield from _check_item_rules(doc, path, entry, jointless)
             if kind is not None and kind.name == "red-flag":
                 yield from _check_not_at(doc, path, entry)
+            if kind is not None and kind.name == "site" and entry.get("region") in jointless:
+                yield Problem(doc.label, doc.line(path + ("region",)),
+                              f"{_where(doc, path + ('id',))}region '{entry['region']}' is not a joint the checklist "
+                              "offers: a site's red flags are those asked at its joint, so give a region that has one")
             if kind is not None and kind.name == "cell" and isinstance(entry.get("text"), str):
                 text, cited = entry["text"], bool(_list(entry.get("references")))
                 line = doc.line(path + ("text",))

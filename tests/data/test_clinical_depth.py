@@ -131,6 +131,35 @@ def test_every_site_links_its_red_flags_and_differentials(kb):
     assert all(site.red_flags and site.differentials for site in kb.sites)
 
 
+def test_each_site_lists_the_red_flags_the_checklist_asks_at_its_joint(kb):
+    """One source of truth: the site table's "Red flags to exclude" is what the checklist asks at the site's
+    joint (every red flag not left out there by not_at), most urgent first, so the two can never disagree."""
+    for site in kb.sites:
+        joint = site.region.joint
+        assert joint in JOINTS, site.id
+        asked = [f.id for f in kb.red_flags if not any(e.site == joint for e in f.not_at)]
+        assert [f.id for f in site.red_flags] == asked, site.id
+        for flag in kb.red_flags:
+            assert (site in flag.sites) == (flag.id in asked), (site.id, flag.id)
+
+
+def test_red_flags_asked_everywhere_are_in_every_site_row(kb):
+    for site in kb.sites:
+        assert set(ASKED_EVERYWHERE) <= {f.id for f in site.red_flags}, site.id
+
+
+def test_cord_compression_cauda_equina_and_visceral_pain_are_asked_where_they_masquerade(kb):
+    """Myelopathy and metastatic cord compression present as leg weakness and an unsteady walk that pass for
+    hip or knee trouble; cauda equina syndrome gives buttock and leg symptoms at the hip; heart, aorta and lung
+    pain reach the neck, between the shoulder blades and down the arm."""
+    rows = {site.id: {f.id for f in site.red_flags} for site in kb.sites}
+    for row in ("knee-joint", "hip-joint", "plantar-fascia"):
+        assert "spinal-cord-compression" in rows[row], row
+    assert "suspected-cauda-equina" in rows["hip-joint"]
+    for row in ("lumbar-facet-joint", "epidural-space", "lateral-elbow"):
+        assert "visceral-shoulder-pain" in rows[row], row
+
+
 # --- the joint infection action has one home ----------------------------------------------------------
 
 # Where to aspirate and when antibiotics start is written once, in these red flags: copying it is how an

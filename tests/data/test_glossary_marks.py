@@ -27,7 +27,13 @@ def marks(text: str, kb) -> dict[str, str]:
     ("Saddle numbness may mean cauda equina syndrome.", {"cauda equina syndrome": "Cauda equina syndrome"}),
     ("A post-injection flare settles in days.", {"post-injection flare": "Steroid flare"}),
     # Text that names something else does not get a neighbouring term.
-    ("Send the fluid for a Gram stain and culture.", {}),
+    ("Send the fluid for a Gram stain and culture.", {"Gram stain": "Gram stain"}),
+    ("A vasovagal reaction is commoner than anaphylaxis.", {"vasovagal reaction": "Vasovagal reaction",
+                                                             "anaphylaxis": "Anaphylaxis"}),
+    ("The patient felt faint and sick.", {}),
+    ("Spinal cord compression from a disc.", {}),
+    ("Metastatic spinal cord compression is an emergency.", {"Metastatic spinal cord compression":
+                                                       "Metastatic spinal cord compression"}),
     ("Synovial fluid analysis and crystal microscopy follow.", {"Synovial fluid": "Synovial fluid"}),
     ("The steroid is a strong anti-inflammatory.", {"steroid": "Corticosteroid"}),
     ("Rapid joint destruction has been reported after knee injections.", {}),

@@ -325,6 +325,27 @@ def test_a_citation_token_cannot_sit_in_a_title(kb_copy):
                for p in problems_of(kb_copy))
 
 
+# --- a site's red flags come from the red flags' not_at ----------------------------------------------
+
+def test_a_hand_list_of_red_flags_in_the_site_table_is_refused_with_a_pointer_to_not_at(kb_copy):
+    path = kb_copy / "sites.yaml"
+    replace_in(path, "  region: knee\n", "  region: knee\n  red_flags: [joint-infection]\n")
+    line = line_of(path, "  red_flags: [joint-infection]")
+    assert problems_of(kb_copy) == [
+        f"kb/sites.yaml:{line}: entry 'knee-joint': 'red_flags' is no longer used: a site's red flags are derived "
+        "from kb/red-flags.yaml: every red flag is asked at the site's joint unless its not_at leaves that joint "
+        "out with a reason; change not_at there"]
+
+
+def test_a_site_in_a_region_the_checklist_does_not_offer_names_file_and_line(kb_copy):
+    path = kb_copy / "sites.yaml"
+    replace_in(path, "  region: knee\n", "  region: whole-body\n")
+    line = line_of(path, "  region: whole-body")
+    assert problems_of(kb_copy) == [
+        f"kb/sites.yaml:{line}: entry 'knee-joint': region 'whole-body' is not a joint the checklist offers: a "
+        "site's red flags are those asked at its joint, so give a region that has one"]
+
+
 # --- where a red flag is not asked ------------------------------------------------------------------
 
 def test_a_red_flag_left_out_at_an_unknown_site_names_file_and_line(kb_copy):
