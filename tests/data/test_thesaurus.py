@@ -108,6 +108,10 @@ def test_the_search_worker_gets_the_thesaurus_the_common_words_and_the_region_wo
     signs = {g["terms"][0] for g in config["thesaurus"] if g["red_flag"]}
     assert {"fever", "hot swollen joint", "loss of vision", "jaw claudication", "cauda equina syndrome"} <= signs
     assert not {"knee", "injection", "headache", "physiotherapy", "numbness"} & signs
+    # Weight loss the patient did not intend is a sign; losing weight on purpose is treatment.
+    assert {"unexplained weight loss", "sudden worsening", "known gout"} <= signs and "weight management" not in signs
+    group_of = {term: g for g in config["thesaurus"] for term in g["terms"]}
+    assert group_of["losing weight without trying"]["red_flag"] and not group_of["losing weight"]["red_flag"]
     # Two regions in a query imply referred pain; each region word leads to the regions whose names hold it.
     assert [g["terms"][0] for g in config["thesaurus"] if g["two_regions"]] == ["referred pain"]
     pairs = next(g["two_regions"] for g in config["thesaurus"] if g["two_regions"])
