@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 from packaging.requirements import Requirement
@@ -42,6 +43,39 @@ def test_make_refuses_a_lock_older_than_pyproject_toml(tmp_path):
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^\$\(STAMP\): requirements\.txt pyproject\.toml\n\t@\$\(PYTHON\) -m macros\.requirements check$",
                      makefile, re.MULTILINE)
+
+
+def test_requires_python_is_the_oldest_python_every_pinned_package_supports():
+    from importlib.metadata import distribution
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    floor = Version(".".join(map(str, requirements.python_floor())))
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["requires-python"] == f">={floor}"
+    needs = {}
+    for name, version in requirements.pins().items():
+        meta = distribution(name).metadata
+        assert meta["Version"] == version, f"{name}: .venv has {meta['Version']}, requirements.txt pins {version}"
+        if meta["Requires-Python"]:
+            needs[name] = SpecifierSet(meta["Requires-Python"])
+    too_old = {n: str(s) for n, s in needs.items() if not s.contains(floor)}
+    assert too_old == {}, f"requires-python >={floor} is below what these pins need"
+    # ...and it is no higher than the strictest of them needs: the floor is pymdown-extensions' own.
+    assert str(needs["pymdown-extensions"]) == f">={floor}" == ">=3.11.5"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {floor} or later" in readme and "3.11+" not in readme
+
+
+def test_make_names_the_python_it_needs_when_the_interpreter_is_older():
+    problem = requirements.python_problem((3, 11, 2))
+    assert problem.startswith("error: this needs Python 3.11.5 or later (the pinned packages require it), but ")
+    assert "is Python 3.11.2." in problem and "PYTHON=python3.12" in problem
+    assert requirements.python_problem((3, 11, 5)) == "" and requirements.python_problem((3, 13, 0)) == ""
+    assert requirements.python_problem((3, 10, 14)) != ""
+    with mock.patch.object(sys, "version_info", (3, 11, 2, "final", 0)):
+        assert requirements.main(["check"]) == 1
 
 
 def test_the_lock_check_runs_on_the_standard_library_alone():
