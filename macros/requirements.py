@@ -113,11 +113,15 @@ def main(argv: list[str]) -> int:
                   "Run `make lock`, then `make test`, and commit both files.", file=sys.stderr)
             return 1
         return 0
+    if argv[:1] == ["runtime"]:
+        # What a build alone needs (`make build BUILD_ONLY=1`, the Pages workflow): no test tools.
+        print("\n".join(declared()["dependencies"]))
+        return 0
     if argv[:1] == ["write"] and len(argv) == 2:
         write(argv[1])
         print(f"{REQUIREMENTS.name} written from {PYPROJECT.name}")
         return 0
-    print("usage: python -m macros.requirements check | write PYTHON", file=sys.stderr)
+    print("usage: python -m macros.requirements check | runtime | write PYTHON", file=sys.stderr)
     return 2
 
 
