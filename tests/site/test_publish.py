@@ -1,5 +1,5 @@
 """A build with a real address is publishable as it is: no local address, robots.txt, licences, the review gate,
-structured data, link previews, the report link, and a deploy workflow that passes its linter."""
+structured data, link previews, the report and edit links, a noindex preview, and a deploy workflow that passes its linter."""
 from __future__ import annotations
 
 import json
@@ -288,3 +288,15 @@ def test_the_pages_workflow_builds_with_the_published_address_and_deploys():
     # Every action is pinned to a full commit, not a tag that can move.
     uses = [s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+
+
+def test_a_preview_build_keeps_every_page_out_of_search_engines_and_a_published_one_only_drafts(tmp_path, published, kb):
+    # The pull-request workflow's artefact is built with KB_PREVIEW=1 (.github/workflows/pull-request.yml).
+    with mock.patch.dict(os.environ, {"KB_PREVIEW": "1"}):
+        result = build_site(ROOT, tmp_path / "preview")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted((tmp_path / "preview").rglob("index.html"))
+    assert len(pages) > 20
+    assert [p for p in pages if head_of(p).meta.get("robots") != "noindex"] == []
+    # Published, the home page may be indexed: only draft causes say noindex.
+    assert "robots" not in head_of(published / "index.html").meta
