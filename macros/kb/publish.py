@@ -8,8 +8,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
+from .kinds import source_file
 from .model import Cause, KnowledgeBase
 from .urls import url_of
 
@@ -30,17 +31,30 @@ def licence_data(kb: KnowledgeBase) -> dict[str, dict[str, str]]:
             "code": {"name": kb.meta.code_licence.name, "url": kb.meta.code_licence.url}}
 
 
-def report_url(repository: str, entry: object, version: str, site_url: str) -> str:
-    """A new-issue address at the repository, filled in with the entry's id, the KB version and its address.
+REPORT_FORM = "content-report.yml"  # .github/ISSUE_TEMPLATE/: its field ids are the query's keys below
 
-    Only what the page itself shows goes in: never anything a reader ticked or typed."""
+
+def report_url(repository: str, entry: object, version: str, site_url: str) -> str:
+    """A new issue at the repository on the content-report form, its fields filled in with the entry's id, the KB
+    version and its address (GitHub fills an issue form's fields from query keys named by their ids).
+
+    Only what the page itself shows goes in: never anything a reader ticked or typed. No label: the form sets it,
+    and a query's labels apply only for people who may triage the repository."""
     if not repository:
         return ""
-    address = site_url + url_of(entry)
-    body = (f"Entry: {entry.id}\nKnowledge base version: {version}\nAddress: {address}\n\n"
-            "What is wrong, and what should it say? (Please give no patient details.)\n")
-    query = urlencode({"title": f"Problem with entry '{entry.id}' (KB {version})", "body": body, "labels": "content"})
+    query = urlencode({"template": REPORT_FORM, "title": f"Problem with entry '{entry.id}' (KB {version})",
+                       "entry": entry.id, "version": version, "address": site_url + url_of(entry)})
     return f"{repository.rstrip('/')}/issues/new?{query}"
+
+
+EDIT_BRANCH = "main"  # the branch editors propose changes against
+
+
+def edit_url(repository: str, entry: object) -> str:
+    """The entry's YAML file in the repository's web editor (GitHub's /edit/<branch>/<path>), or "" without one."""
+    if not repository:
+        return ""
+    return f"{repository.rstrip('/')}/edit/{EDIT_BRANCH}/{quote(source_file(entry))}"
 
 
 def script_json(data: object) -> str:

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from .kinds import label
 from .markup import CITATION
 from .model import Cause, KnowledgeBase, Reference
-from .publish import report_url
+from .publish import edit_url, report_url
 from .urls import link_from
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -55,6 +55,7 @@ class Renderer:
         self.env.filters["short_cite"] = short_cite
         self.env.globals["citation_numbers"] = citation_numbers
         self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
+        self.env.globals["edit_url"] = lambda entry: edit_url(repository, entry)
         references = {ref.id: ref for ref in kb.references}
 
         @jinja2.pass_context

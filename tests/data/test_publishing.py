@@ -10,8 +10,10 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
+import yaml
 from packaging.requirements import Requirement
 
 from conftest import ROOT
@@ -44,6 +46,39 @@ def test_make_refuses_a_lock_older_than_pyproject_toml(tmp_path):
                      makefile, re.MULTILINE)
 
 
+def test_requires_python_is_the_oldest_python_every_pinned_package_supports():
+    from importlib.metadata import distribution
+
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    floor = Version(".".join(map(str, requirements.python_floor())))
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["requires-python"] == f">={floor}"
+    needs = {}
+    for name, version in requirements.pins().items():
+        meta = distribution(name).metadata
+        assert meta["Version"] == version, f"{name}: .venv has {meta['Version']}, requirements.txt pins {version}"
+        if meta["Requires-Python"]:
+            needs[name] = SpecifierSet(meta["Requires-Python"])
+    too_old = {n: str(s) for n, s in needs.items() if not s.contains(floor)}
+    assert too_old == {}, f"requires-python >={floor} is below what these pins need"
+    # ...and it is no higher than the strictest of them needs: the floor is pymdown-extensions' own.
+    assert str(needs["pymdown-extensions"]) == f">={floor}" == ">=3.11.5"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {floor} or later" in readme and "3.11+" not in readme
+
+
+def test_make_names_the_python_it_needs_when_the_interpreter_is_older():
+    problem = requirements.python_problem((3, 11, 2))
+    assert problem.startswith("error: this needs Python 3.11.5 or later (the pinned packages require it), but ")
+    assert "is Python 3.11.2." in problem and "PYTHON=python3.12" in problem
+    assert requirements.python_problem((3, 11, 5)) == "" and requirements.python_problem((3, 13, 0)) == ""
+    assert requirements.python_problem((3, 10, 14)) != ""
+    with mock.patch.object(sys, "version_info", (3, 11, 2, "final", 0)):
+        assert requirements.main(["check"]) == 1
+
+
 def test_the_lock_check_runs_on_the_standard_library_alone():
     # make runs it with the system Python, before .venv exists.
     tree = ast.parse((ROOT / "macros" / "requirements.py").read_text(encoding="utf-8"))
@@ -74,7 +109,7 @@ def test_structured_data_cannot_end_its_script_element(kb):
 
 def test_a_report_link_carries_no_more_than_the_entry_version_and_address(kb):
     url = report_url("https://git.example.org/e/kb/", kb.causes[0], "9.9.9", "https://kb.example.org/")
-    assert url.startswith("https://git.example.org/e/kb/issues/new?")
+    assert url.startswith("https://git.example.org/e/kb/issues/new?template=content-report.yml&")
     assert report_url("", kb.causes[0], "9.9.9", "https://kb.example.org/") == ""
 
 
@@ -83,9 +118,49 @@ def test_a_report_link_encodes_every_value_it_carries(kb):
     site = "https://kb.example.org/a&b=c d/"
     url = urlsplit(report_url("https://git.example.org/e/kb", facet, "9.9.9", site))
     query = parse_qs(url.query, strict_parsing=True)
-    assert set(query) == {"title", "body", "labels"} and not url.fragment
-    assert f"Address: {site}causes/{facet.cause.id}/#{facet.id}" in query["body"][0].splitlines()
+    assert set(query) == {"template", "title", "entry", "version", "address"} and not url.fragment
+    assert query["address"] == [f"{site}causes/{facet.cause.id}/#{facet.id}"]
     assert " " not in url.query and "#" not in url.query
+
+
+def test_the_report_link_fills_the_fields_of_the_public_issue_form_that_asks_for_no_patient_details(kb):
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "content-report.yml").read_text(encoding="utf-8"))
+    assert {"name", "description", "body"} <= set(form) and form["labels"] == ["content"]
+    assert "Public; include no patient details" in form["description"]
+    assert "**Public: include no patient details.**" in form["body"][0]["attributes"]["value"]
+    fields = {f["id"]: f for f in form["body"] if "id" in f}
+    query = parse_qs(urlsplit(report_url("https://github.com/o/r", kb.faq[0], "9.9.9", "https://kb.example.org/")).query)
+    assert set(query) - {"template", "title"} <= set(fields)
+    assert all(fields[key]["type"] in {"input", "textarea"} for key in set(query) - {"template", "title"})
+    assert query["template"] == ["content-report.yml"] and "labels" not in query
+    privacy = fields["no-patient-details"]["attributes"]["options"][0]
+    assert privacy["required"] is True and "no patient details" in privacy["label"]
+
+
+def test_safety_concerns_have_a_private_route_named_in_safety_and_contributing():
+    security = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    assert "private vulnerability reporting" in security and "/security/advisories/new" in security
+    for name in ("SAFETY.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "private vulnerability reporting" in text and "SECURITY.md" in text, name
+    config = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml").read_text(encoding="utf-8"))
+    assert any(link["url"].endswith("/security/advisories/new") for link in config["contact_links"])
+
+
+def test_every_edit_link_opens_a_kb_file_that_exists_in_the_repository(kb):
+    from macros.kb.kinds import kind_of
+    from macros.kb.publish import edit_url
+
+    seen = set()
+    for entry in kb.entries:
+        url = edit_url("https://github.com/o/r/", entry)
+        assert url.startswith("https://github.com/o/r/edit/main/kb/"), url
+        path = url.removeprefix("https://github.com/o/r/edit/main/")
+        assert (ROOT / path).is_file(), f"{entry.id}: {path}"
+        seen.add((kind_of(entry).name, path))
+    assert ("facet", kb.causes[0].source) in seen and ("faq", "kb/faq.yaml") in seen
+    assert ("red-flag", "kb/red-flags.yaml") in seen and ("site", "kb/sites.yaml") in seen
+    assert edit_url("", kb.causes[0]) == ""
 
 
 def test_every_test_the_hazard_log_names_exists():

@@ -1,5 +1,5 @@
 """A build with a real address is publishable as it is: no local address, robots.txt, licences, the review gate,
-structured data, link previews, the report link, and a deploy workflow that passes its linter."""
+structured data, link previews, the report and edit links, a noindex preview, and a deploy workflow that passes its linter."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, build_site, copy_project
-from macros.kb.kinds import kind_of
+from macros.kb.kinds import kind_of, source_file
 from macros.kb.urls import page_url, source_of, url_of
 from sitecheck import read_page
 
@@ -191,6 +191,12 @@ def test_every_page_has_open_graph_title_and_description(published):
         assert meta.get("og:url", PUBLISHED).startswith(PUBLISHED), path
 
 
+def edit_links(path: Path) -> set[str]:
+    """The page's "Edit this entry" addresses."""
+    return set(re.findall(r'<a class="kb-edit" href="([^"]+)" data-search-exclude>Edit this entry</a>',
+                          path.read_text(encoding="utf-8")))
+
+
 def report_links(path: Path) -> dict[str, list[dict[str, str]]]:
     """The page's report links by the entry id they name: each link's address and pre-filled query."""
     found: dict[str, list[dict[str, str]]] = {}
@@ -198,7 +204,7 @@ def report_links(path: Path) -> dict[str, list[dict[str, str]]]:
         url = urlsplit(href)
         query = {key: values[0] for key, values in parse_qs(url.query).items()}
         query["issues_new"] = f"{url.scheme}://{url.netloc}{url.path}"
-        entry_id = query["body"].splitlines()[0].removeprefix("Entry: ")
+        entry_id = query["entry"]
         found.setdefault(entry_id, []).append(query)
     return found
 
@@ -220,12 +226,14 @@ def test_every_entry_links_a_prefilled_report_with_its_id_version_and_address_on
         reports = pages[page].get(entry.id, [])
         assert len(reports) == 1, f"{entry.id}: {len(reports)} report links on {page}"
         query = reports[0]
-        assert set(query) == {"title", "body", "labels", "issues_new"}
-        assert query["issues_new"] == f"{REPOSITORY}/issues/new"
+        assert set(query) == {"template", "title", "entry", "version", "address", "issues_new"}
+        assert query["issues_new"] == f"{REPOSITORY}/issues/new" and query["template"] == "content-report.yml"
         assert f"'{entry.id}'" in query["title"] and kb.meta.version in query["title"]
-        assert query["body"].splitlines() == [
-            f"Entry: {entry.id}", f"Knowledge base version: {kb.meta.version}", f"Address: {PUBLISHED}{url_of(entry)}",
-            "", "What is wrong, and what should it say? (Please give no patient details.)"]
+        assert (query["entry"], query["version"], query["address"]) == (entry.id, kb.meta.version,
+                                                                         f"{PUBLISHED}{url_of(entry)}")
+        edits = edit_links(published / page_url(page) / "index.html")
+        assert f"{REPOSITORY}/edit/main/{source_file(entry)}" in edits, entry.id
+        assert all((ROOT / e.removeprefix(f"{REPOSITORY}/edit/main/")).is_file() for e in edits), page
         checked.add(kind_of(entry).name)
     assert checked >= {"cause", "facet", "faq", "step", "alternative", "condition", "region", "term", "reference",
                        "red-flag", "site"}
@@ -243,6 +251,8 @@ def test_report_links_stay_out_of_the_search_index_and_off_paper(published):
     assert re.search(r'<a class="kb-report" href="[^"]+" data-search-exclude>Report a problem with this entry</a>', faq)
     css = (published / "assets" / "extra.css").read_text(encoding="utf-8")
     assert re.search(r"@media print \{ \.md-typeset \.kb-report \{ display: none; \} \}", css)
+    assert re.search(r"@media print \{ \.md-typeset \.kb-edit \{ display: none; \} \}", css)
+    assert not [d["location"] for d in index["docs"] if "Edit this entry" in d["text"] and not d["location"].startswith("about/")]
 
 
 def test_the_about_page_states_the_purpose_the_review_process_and_safety_reports(published):
@@ -270,7 +280,7 @@ def test_the_pages_workflow_passes_the_workflow_linter():
 def test_the_pages_workflow_builds_with_the_published_address_and_deploys():
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     steps = workflow["jobs"]["build"]["steps"]
-    build = next(s for s in steps if s.get("run") == "make build")
+    build = next(s for s in steps if s.get("run") == "make build BUILD_ONLY=1")
     assert build["env"]["SITE_URL"].startswith("${{ steps.pages.outputs.base_url }}")
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") and s["with"]["path"] == "site"
                for s in steps)
@@ -278,3 +288,15 @@ def test_the_pages_workflow_builds_with_the_published_address_and_deploys():
     # Every action is pinned to a full commit, not a tag that can move.
     uses = [s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+
+
+def test_a_preview_build_keeps_every_page_out_of_search_engines_and_a_published_one_only_drafts(tmp_path, published, kb):
+    # The pull-request workflow's artefact is built with KB_PREVIEW=1 (.github/workflows/pull-request.yml).
+    with mock.patch.dict(os.environ, {"KB_PREVIEW": "1"}):
+        result = build_site(ROOT, tmp_path / "preview")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted((tmp_path / "preview").rglob("index.html"))
+    assert len(pages) > 20
+    assert [p for p in pages if head_of(p).meta.get("robots") != "noindex"] == []
+    # Published, the home page may be indexed: only draft causes say noindex.
+    assert "robots" not in head_of(published / "index.html").meta
