@@ -105,7 +105,7 @@ def test_red_flags_are_listed_most_urgent_first(kb):
 
 
 SITES = ["knee", "hip", "subacromial", "glenohumeral", "trochanter", "elbow", "carpal tunnel", "trigger finger",
-         "quervain", "plantar fascia", "facet", "epidural"]
+         "quervain", "plantar fascia", "facet", "epidural", "acromioclavicular", "olecranon", "prepatellar"]
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -282,3 +282,46 @@ def test_every_abbreviation_is_in_the_glossary(kb):
             if bare not in explained:
                 unknown.setdefault(bare, where)
     assert unknown == {}, f"add to kb/glossary.yaml (as a term or synonym): {sorted(unknown)}"
+
+
+# Sites added in 1.5.0 (issue 26): each belongs to a checklist site choice, and choosing that site shows the
+# item that asks about the site's own missed diagnosis (and hides it elsewhere).
+NEW_SITES = {"acromioclavicular-joint": ("shoulder", "acromioclavicular-joint-pain-missed-check"),
+             "olecranon-bursa": ("elbow", "septic-bursitis-missed-check"),
+             "prepatellar-bursa": ("knee", "septic-bursitis-missed-check")}
+
+
+@pytest.mark.parametrize("site_id", NEW_SITES)
+def test_a_new_site_is_reached_from_its_checklist_site_choice(kb, site_id):
+    joint, check = NEW_SITES[site_id]
+    site = next(s for s in kb.sites if s.id == site_id)
+    assert site.region.joint == joint and joint in JOINTS
+    shown = [c.id for c in kb.checks if not c.joints or joint in c.joints]
+    assert check in shown
+    assert check not in [c.id for c in kb.checks if not c.joints or "spine" in c.joints]
+    assert check in [c.id for f in site.differentials for c in f.checks]
+
+
+def test_the_subacromial_row_lists_ac_joint_pain_and_calcific_tendinopathy(kb):
+    site = next(s for s in kb.sites if s.id == "subacromial-space")
+    assert {"acromioclavicular-joint-pain-missed", "calcific-tendinopathy-missed"} <= {f.id for f in site.differentials}
+    for facet in ("acromioclavicular-joint-pain-missed", "calcific-tendinopathy-missed"):
+        checks = next(f for f in kb.facets if f.id == facet).checks
+        assert [c.joints for c in checks] == [("shoulder",)], facet
+
+
+def test_a_hot_bursa_links_the_joint_infection_red_flag_and_no_steroid(kb):
+    facet = next(f for f in kb.facets if f.id == "septic-bursitis-missed")
+    assert "joint-infection" in [r.id for r in facet.red_flags]
+    assert any("do not inject" in step.lower() and "joint infection red flag" in step for step in facet.next_steps)
+    for site_id in ("olecranon-bursa", "prepatellar-bursa"):
+        site = next(s for s in kb.sites if s.id == site_id)
+        assert "joint-infection" in [f.id for f in site.red_flags]
+        assert any("joint infection red flag" in c.text for c in site.cautions), site_id
+
+
+def test_the_first_step_says_what_counts_as_failure_with_its_sources(kb):
+    step = next(s for s in kb.steps if s.id == "confirm-it-failed")
+    assert "about 2 points" in step.detail and "about 30%" in step.detail
+    assert {"farrar-2001-cid-pain-nrs", "salaffi-2004-mcid-nrs-msk-pain",
+            "previtali-2021-placebo-injections-knee-oa"} <= {r.id for r in step.references}
