@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .kb.kinds import KINDS_BY_NAME
-from .kb.model import JOINTS
 from .kb.releases import LATEST_OFFLINE, offline_name
 from .kb.render import Renderer
 from .site import current_kb, is_offline, site_releases
@@ -91,6 +90,4 @@ def define_env(env) -> None:
     @env.macro
     def checklist() -> str:
         """The interactive, printable checklist."""
-        flags = sorted(kb.red_flags, key=lambda flag: flag.urgency_rank)
-        address = getattr(env.page, "canonical_url", None) or ""
-        return draw("checklist.md.j2", causes=kb.checklist_causes, red_flags=flags, joints=JOINTS, address=address)
+        return renderer.render_checklist(page_source(env.page), getattr(env.page, "canonical_url", None) or "")

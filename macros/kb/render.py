@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .kinds import label
 from .markup import CITATION
-from .model import Cause, KnowledgeBase, Reference
+from .model import JOINTS, Cause, KnowledgeBase, Reference
 from .publish import edit_url, report_url
 from .urls import link_from
 
@@ -79,6 +79,13 @@ class Renderer:
             return posixpath.relpath(src, posixpath.dirname(page_src) or ".")
 
         return self.env.get_template(template).render(href=href, page_href=page_href, **context)
+
+    def render_checklist(self, page_src: str, address: str) -> str:
+        """The checklist as its page draws it: the red flags most urgent first, then each cause's checks; the one
+        call the macro and the tests share, so that what a test renders is what the page shows."""
+        flags = sorted(self.kb.red_flags, key=lambda flag: flag.urgency_rank)
+        return self.render("checklist.md.j2", page_src, causes=self.kb.checklist_causes, red_flags=flags,
+                           joints=JOINTS, address=address)
 
     def render_css(self, template: str, **context: object) -> str:
         """Render a stylesheet template: values go in only through the css_string filter."""

@@ -8,15 +8,13 @@ import re
 import pytest
 
 from macros.kb import load_kb
-from macros.kb.model import JOINTS
 from macros.kb.render import Renderer
 
 
 def fingerprints(kb) -> dict[str, str]:
     """Each checklist entry's fingerprint as the page carries it, by the entry's id."""
     renderer = Renderer(kb, "https://kb.example.org/", "https://github.com/owner/cortisone-kb")
-    page = renderer.render("checklist.md.j2", "checklist.md", causes=kb.checklist_causes, red_flags=kb.red_flags,
-                           joints=JOINTS, address="")
+    page = renderer.render_checklist("checklist.md", address="")
     return dict(re.findall(r'data-kb-(?:item|flag)="([a-z0-9-]+)" data-kb-fp="([0-9a-f]{12})"', page))
 
 

@@ -19,7 +19,6 @@ from macros.kb import load_kb
 from macros.kb.generate import cause_pages
 from macros.kb.kinds import KINDS
 from macros.kb.markup import MARKDOWN_EXTENSIONS
-from macros.kb.model import JOINTS
 from macros.kb.render import Renderer, md_text, md_url
 
 EVIL = "evil.example"
@@ -49,8 +48,7 @@ def draw_pages(kb) -> dict[str, str]:
     sources["index.md"] = (renderer.render("cause_cards.md.j2", "index.md", causes=kb.causes)
                            + renderer.render("red_flags_box.md.j2", "index.md", flags=kb.red_flags))
     sources["causes/index.md"] = renderer.render("causes_index.md.j2", "causes/index.md", causes=kb.causes)
-    sources["checklist.md"] = renderer.render("checklist.md.j2", "checklist.md", causes=kb.checklist_causes,
-                                              red_flags=kb.red_flags, joints=JOINTS, address="")
+    sources["checklist.md"] = renderer.render_checklist("checklist.md", address="")
     sources["changelog.md"] = renderer.render("changelog.md.j2", "changelog.md", changes=kb.meta.changelog,
                                               released=[], offline_name=str)
     sources["about.md"] = renderer.render("citation.md.j2", "about.md", version=kb.meta.version, released=[],
