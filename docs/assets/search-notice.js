@@ -1,7 +1,8 @@
 /* cortisone-kb: above the search results, say what search read when it corrected a word ("Showing results for
    palpation" is never silent) and which words the first result does not mention (a sign that nothing here
    covers the whole question). The search worker (assets/kb-search.js) sends both on the "kb-search" channel
-   after each answer; the notice is built from text nodes only, so nothing the reader typed becomes markup. */
+   after each answer, to every open tab: the notice takes only the answer to its own box's query, and is built from
+   text nodes only, so nothing the reader typed becomes markup. */
 (function () {
   "use strict";
 
@@ -47,8 +48,12 @@
     box.hidden = !box.firstChild;
   }
 
+  // The channel is shared by every open tab of the site: a reading is this page's only when it answers the query
+  // in this page's box, so another tab searching at the same time never writes its query here.
   if (channel) channel.onmessage = function (event) {
     var data = event.data || {};
+    var input = document.querySelector("input.md-search__input");
+    if (!input || String(data.query || "").trim() !== input.value.trim()) return;
     latest = {query: String(data.query || ""), read: Array.isArray(data.read) ? data.read : [],
               lacking: Array.isArray(data.lacking) ? data.lacking.map(String) : []};
     latest.read = latest.read.filter(function (r) { return r && typeof r.typed === "string" && typeof r.as === "string"; });

@@ -371,3 +371,27 @@ def test_the_reader_sees_what_search_read_written_as_text(browser, server):
     assert "Showing results for <b>corticosteroid</b> meniscus" in notice.inner_text()
     assert notice.locator("b").count() == 0
     ctx.close()
+
+
+def test_a_search_in_another_tab_never_changes_what_this_tab_says_it_read(browser, server):
+    """The worker's reading reaches every open tab of the site: each tab shows only the reading of its own query."""
+    ctx = browser.new_context()
+
+    def search(query):
+        page = ctx.new_page()
+        page.goto(server)
+        page.evaluate("() => { const toggle = document.getElementById('__search');"
+                      " toggle.checked = true; toggle.dispatchEvent(new Event('change')); }")
+        box = page.locator("input.md-search__input")
+        box.focus()
+        box.press_sequentially(query, delay=10)
+        page.locator(".kb-search-read").filter(has_text="Showing results for").wait_for(timeout=10_000)
+        return page
+
+    first = search("cortizone menicsus")
+    second = search("tendon ruptre")
+    second.locator(".kb-search-read").filter(has_text="rupture").wait_for(timeout=10_000)
+    first.wait_for_timeout(300)
+    assert "Showing results for corticosteroid meniscus" in first.locator(".kb-search-read").inner_text()
+    assert "rupture" not in first.locator(".kb-search-read").inner_text()
+    ctx.close()
