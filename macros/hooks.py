@@ -26,7 +26,7 @@ from macros.kb.pagesafety import content_problems, finish_page, theme_scripts  #
 from macros.kb.publish import address_problem, footer_html  # noqa: E402
 from macros.kb.releases import published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
-from macros.kb.search import keywords_by_place, search_config, without_link_lines  # noqa: E402
+from macros.kb.search import FULL_INDEX, keywords_by_place, search_config, split_index, without_link_lines  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
 from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb, is_offline, site_releases  # noqa: E402
@@ -134,13 +134,18 @@ def on_page_context(context, page, config, nav):
 @event_priority(-50)  # after the search plugin wrote its index, before the offline plugin copies it
 def on_post_build(config):
     """Give the search index what the site's search worker needs besides the documents (the thesaurus and
-    the common words), in its config, where the theme passes it to the worker."""
+    the common words), in its config, where the theme passes it to the worker. Online, the index the theme
+    fetches on every page only says where the whole one is: the worker fetches it when the reader searches."""
     search = config.plugins.get(SEARCH_PLUGIN)
     path = Path(config.site_dir) / "search" / "search_index.json"
     if search is None or not search.config["enabled"] or not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
     index["config"]["kb"] = search_config(current_kb(), directory_urls=config.use_directory_urls)
+    if not is_offline(config):  # the offline copy reads its index from disk as a script, all at once
+        start, index = split_index(index)
+        (Path(config.site_dir) / FULL_INDEX).write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
+        index = start
     path.write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 

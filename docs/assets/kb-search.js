@@ -3,8 +3,9 @@
    It answers Material's search messages as Material's own (lunr) worker does: SETUP (0) with the search
    index, answered READY (1); QUERY (2) with what the reader typed, answered RESULT (3) with the results
    grouped by page, each page's article and its sections, best first. The theme draws them; mkdocs.yml's
-   theme override (overrides/main.html) points the theme at this file. No request leaves the page: the
-   index arrives in the SETUP message, from the site's own search_index.json (or, offline, its .js copy).
+   theme override (overrides/main.html) points the theme at this file. No request leaves the site: offline,
+   the index arrives in the SETUP message (the copy's search_index.js); online, SETUP says where the whole
+   index is, and the worker fetches it from the site when the first query arrives (see indexReady below).
 
    Why not lunr: Material adds a large bonus to a page's opening over its sections and draws only the
    sections that score as high as a page's best, so a facet lost to its cause's opening; lunr has no
@@ -621,21 +622,65 @@
   // (docs/assets/results.js): the theme's own messages have no room for it.
   var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("kb-search") : null;
 
+  // Online, SETUP brings no documents, only where the whole index is (search/kb-index.json, relative to the
+  // site root, which is this file's folder's parent): it is fetched when the first query arrives (the page
+  // asks the browser for it when the reader first opens the search box, docs/assets/search-notice.js, so it is
+  // usually there already). Queries asked before it arrives are answered, in order, when it does; if it cannot
+  // be fetched, each is answered with no results, the page is told (and says so, with the red flags' address),
+  // and the next query tries again.
+  var wholeIndex = null;  // the whole index's address, until it is set up
+  var loading = null;  // its fetch, while under way
+
+  function indexReady() {
+    if (!wholeIndex) return Promise.resolve();
+    if (!loading) {
+      loading = fetch(wholeIndex, {credentials: "same-origin"}).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        setup(data);
+        wholeIndex = null;
+      });
+      loading.catch(function () { loading = null; });  // the next query tries again
+    }
+    return loading;
+  }
+
+  function answer(query) {
+    var data;
+    try {
+      data = search(query);
+    } catch (error) {
+      console.warn("Search failed:", error);
+      data = {items: []};
+    }
+    postMessage({type: 3, data: {items: data.items}});
+    if (channel) channel.postMessage({query: String(query), read: data.read || [], lacking: data.lacking || []});
+  }
+
   addEventListener("message", function (event) {
     var message = event.data || {};
     if (message.type === 0) {
-      setup(message.data || {});
+      var data = message.data || {};
+      var kb = (data.config || {}).kb || {};
+      if (typeof kb.index === "string" && !(data.docs || []).length) {
+        wholeIndex = new URL(kb.index, new URL("../", self.location.href)).href;
+      } else {
+        wholeIndex = null;
+        setup(data);
+      }
       postMessage({type: 1});
     } else if (message.type === 2) {
-      var data;
-      try {
-        data = search(message.data);
-      } catch (error) {
-        console.warn("Search failed:", error);
-        data = {items: []};
+      var query = message.data;
+      if (wholeIndex && !String(query || "").trim()) {  // the theme asks with an empty box as it starts: no fetch for that
+        postMessage({type: 3, data: {items: []}});
+        return;
       }
-      postMessage({type: 3, data: {items: data.items}});
-      if (channel) channel.postMessage({query: String(message.data), read: data.read || [], lacking: data.lacking || []});
+      indexReady().then(function () { answer(query); }, function (error) {
+        console.warn("Search could not load its index:", error);
+        postMessage({type: 3, data: {items: []}});
+        if (channel) channel.postMessage({query: String(query), failed: true});
+      });
     }
   });
 })();

@@ -187,6 +187,19 @@ def without_link_lines(text: str) -> str:
     return _LINK_LINE.sub("", text)
 
 
+# Where the site keeps its whole search index. The theme fetches search/search_index.json on every page as it
+# starts; that file holds only what the theme reads itself and where the worker finds the documents, which it
+# fetches when the reader first searches (a page's first visit then moves about 120 KB, not 300).
+FULL_INDEX = "search/kb-index.json"
+
+
+def split_index(index: dict) -> tuple[dict, dict]:
+    """The index the theme fetches on every page (its config without the worker's part, no documents, and the
+    address of the whole index relative to the site root), and the whole index, for the worker."""
+    config = {key: value for key, value in index.get("config", {}).items() if key != "kb"}
+    return {"config": {**config, "kb": {"index": FULL_INDEX}}, "docs": []}, index
+
+
 def search_config(kb: KnowledgeBase, directory_urls: bool = True) -> dict:
     """What the search worker needs besides the documents: the common words it drops (and how it reads words
     typed without their apostrophe), the everyday words that weigh little, the thesaurus, the words of body

@@ -7,7 +7,6 @@ KB comes back as markup, only escaped text with <mark> added.
 """
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -15,7 +14,7 @@ import yaml
 
 from conftest import ROOT
 from macros.kb.search import APOSTROPHE_DROPPED, STOP_WORDS, filler_terms, vague_terms, words
-from tests.support.search import ENGINE
+from tests.support.search import ENGINE, read_index
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +32,7 @@ def page(browser, server):
 
 @pytest.fixture(scope="module")
 def site_index(site):
-    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return read_index(site)
 
 
 def ask(page, index, *queries):

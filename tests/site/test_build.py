@@ -14,6 +14,7 @@ from macros.kb.export import export_kb
 from macros.kb.kinds import KINDS
 from macros.kb.urls import url_of
 from sitecheck import broken_links, read_page, read_site
+from tests.support.search import read_index
 
 BASE_URL = "http://127.0.0.1:8000/"
 
@@ -206,7 +207,7 @@ def test_citation_markers_link_to_the_numbered_sources_and_stay_out_of_search(si
     assert markers, "no citation markers drawn"
     page = page_of(site, url_of(cause))
     assert all(f"cite-{ref}" in page.ids for ref, _n in markers)
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(site)
     texts = [d["text"] for d in index["docs"] if d["location"].startswith(f"causes/{cause.id}/")]
     assert texts and not any(re.search(r"\[\d+\]", text) for text in texts)
 

@@ -15,6 +15,7 @@ import yaml
 
 from conftest import build_site, copy_project
 from sitecheck import read_page
+from tests.support.search import read_index
 
 ROW = '''    Kind("widget", "widget", model.Widget, "widgets", file="widgets.yaml", schema="widgets", page="widgets.md",
          links={"facets": "facet", "references": "reference"}, template="widgets.md.j2", text_name="name"),
@@ -120,7 +121,7 @@ def test_a_ninth_cause_needs_only_its_own_file(extended):
     assert "wrong-medicine-check-0" in read_page(out / "checklist" / "index.html").ids
     exported = json.loads((out / "kb.json").read_text(encoding="utf-8"))
     assert exported["causes"][-1]["id"] == "wrong-medicine"
-    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = read_index(out)
     assert any(doc["location"].startswith("causes/wrong-medicine/") for doc in index["docs"])
 
 

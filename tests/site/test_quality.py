@@ -30,7 +30,11 @@ from sitecheck import read_site
 # 1.5.0 (issue 26, first part: three facets, three site rows, an FAQ entry, seven glossary terms and their search
 # words; the measured cause page, incorrect diagnosis, holds all three new facets): home 279, cause 304,
 # checklist 305, FAQ 289; hence about 10 KB more each.
-BUDGET_KB = {"home": 290, "cause": 315, "checklist": 315, "faq": 300}
+# Then the search documents left the first visit (issue 27): the theme's start-up index says only where they
+# are, and the worker fetches them when the reader first searches. At 1.5.1: home 97, cause 121, checklist 123,
+# FAQ 106, and the documents 186 KB on their own (budgeted below, as the first search's cost).
+BUDGET_KB = {"home": 110, "cause": 135, "checklist": 135, "faq": 120}
+SEARCH_DOCUMENTS_BUDGET_KB = 200
 PAGE_OF_TYPE = {"home": "index.html", "cause": "causes/incorrect-diagnosis/index.html",
                 "checklist": "checklist/index.html", "faq": "faq/index.html"}
 
@@ -43,7 +47,7 @@ def first_visit_files(site: Path, page: Path) -> list[Path]:
         files.append((page.parent / ref).resolve())
     config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html).group(1))
     files.append((page.parent / config["search"]).resolve())
-    files.append(site / "search" / "search_index.json")
+    files.append(site / "search" / "search_index.json")  # what the theme fetches as it starts: no documents
     return files
 
 
@@ -59,6 +63,15 @@ def test_each_page_type_stays_within_its_transfer_budget(site, kind):
     assert missing == []
     total_kb = sum(gzip_size(f) for f in files) / 1024
     assert total_kb <= BUDGET_KB[kind], f"{kind}: {total_kb:.0f} KB transferred, budget {BUDGET_KB[kind]} KB"
+
+
+def test_a_first_visit_fetches_no_search_documents_and_the_first_search_stays_within_its_budget(site):
+    start = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert start["docs"] == [] and start["config"]["kb"] == {"index": "search/kb-index.json"}
+    whole = site / "search" / "kb-index.json"
+    assert json.loads(whole.read_text(encoding="utf-8"))["docs"]
+    size_kb = gzip_size(whole) / 1024
+    assert size_kb <= SEARCH_DOCUMENTS_BUDGET_KB, f"search documents: {size_kb:.0f} KB, budget {SEARCH_DOCUMENTS_BUDGET_KB} KB"
 
 
 def test_no_built_page_has_an_inline_event_handler_or_script_url(site):

@@ -11,10 +11,11 @@ from conftest import ROOT
 from macros.kb.search import KEYWORD_FIELD, LINK_LINES, STOP_WORDS
 from sitecheck import unlocated_config_addresses
 from tests.support.search import QUERY_SETS, SAFETY_FILE
+from tests.support.search import read_index
 
 
 def index_of(site):
-    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return read_index(site)
 
 
 def test_project_pages_stay_out_of_search_and_the_changelog_stays_in(site):

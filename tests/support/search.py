@@ -1,7 +1,7 @@
 """Search as a reader meets it, asked two ways: of the site's own worker directly, and typed into the real box.
 
-Ranking is the worker's (docs/assets/kb-search.js): `Worker` starts it in Chromium with one copy's index (the
-served site's search_index.json, or the offline copy's search_index.js) and asks it queries as the theme does,
+Ranking is the worker's (docs/assets/kb-search.js): `Worker` starts it in Chromium with one copy's whole index
+(the served site's search/kb-index.json, or the offline copy's search_index.js) and asks it queries as the theme does,
 hundreds a second. Which of its results a reader sees as links is the theme's drawing plus docs/assets/results.js,
 restated in `drawn_groups` in a few lines; `SearchBox` types into the real box, and a parity test
 (tests/browser/test_search_parity.py) holds the two to the same first links.
@@ -146,8 +146,10 @@ _ASK = """async ([queries, groups]) => { const out = [];
 
 
 def read_index(site_dir: Path) -> dict:
-    """A built copy's search index: search_index.json online, the offline copy's search_index.js (a script)."""
-    index = site_dir / "search" / "search_index.json"
+    """A built copy's whole search index: search/kb-index.json online (the worker fetches it on the first query;
+    search_index.json, which the theme fetches on every page, only says where it is), the offline copy's
+    search_index.js (a script)."""
+    index = site_dir / "search" / "kb-index.json"
     if index.exists():
         return json.loads(index.read_text(encoding="utf-8"))
     text = (site_dir / "search" / "search_index.js").read_text(encoding="utf-8")
