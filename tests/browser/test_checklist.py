@@ -246,6 +246,24 @@ def test_choosing_a_site_hides_the_items_and_red_flags_of_other_joints(page, ser
     assert page.locator("[data-kb-item]:visible").count() == len(kb.checks)
 
 
+# The 1.6.0 sites (issue 26): choosing the checklist site a new site maps to shows the item about its usual missed
+# diagnosis, and the spinal injection red flag only where spinal injections are given.
+@pytest.mark.parametrize("joint, item, elsewhere", [
+    ("hand-wrist", "thumb-base-arthritis-missed-check", "knee"),
+    ("foot-ankle", "metatarsal-stress-fracture-missed-check", "hand-wrist"),
+    ("spine", "sacroiliac-joint-pain-missed-check", "shoulder"),
+])
+def test_choosing_the_site_a_new_injection_site_maps_to_shows_its_item(page, server, joint, item, elsewhere):
+    open_checklist(page, server)
+    site = page.locator('[data-kb-field="site"]')
+    site.select_option(joint)
+    expect(page.locator(f"#{item}")).to_be_visible()
+    spinal = page.locator('[data-kb-flag="spinal-injection-complication"]')
+    expect(spinal).to_be_visible() if joint == "spine" else expect(spinal).to_be_hidden()
+    site.select_option(elsewhere)
+    expect(page.locator(f"#{item}")).to_be_hidden()
+
+
 def test_any_item_can_be_marked_not_applicable_and_the_summary_counts_it(page, server, kb, items):
     open_checklist(page, server)
     mark(page, items.a, "na")

@@ -105,7 +105,8 @@ def test_red_flags_are_listed_most_urgent_first(kb):
 
 
 SITES = ["knee", "hip", "subacromial", "glenohumeral", "trochanter", "elbow", "carpal tunnel", "trigger finger",
-         "quervain", "plantar fascia", "facet", "epidural", "acromioclavicular", "olecranon", "prepatellar"]
+         "quervain", "plantar fascia", "facet", "epidural", "acromioclavicular", "olecranon", "prepatellar",
+         "thumb base", "fingers", "golfer's elbow", "ankle joint", "achilles", "morton", "sacroiliac", "cervical"]
 
 
 @pytest.mark.parametrize("site", SITES)
@@ -284,22 +285,81 @@ def test_every_abbreviation_is_in_the_glossary(kb):
     assert unknown == {}, f"add to kb/glossary.yaml (as a term or synonym): {sorted(unknown)}"
 
 
-# Sites added in 1.5.0 (issue 26): each belongs to a checklist site choice, and choosing that site shows the
-# item that asks about the site's own missed diagnosis (and hides it elsewhere).
-NEW_SITES = {"acromioclavicular-joint": ("shoulder", "acromioclavicular-joint-pain-missed-check"),
-             "olecranon-bursa": ("elbow", "septic-bursitis-missed-check"),
-             "prepatellar-bursa": ("knee", "septic-bursitis-missed-check")}
+# Sites added in 1.5.0 and 1.6.0 (issue 26): each belongs to one checklist site choice, and choosing that site shows
+# an item about one of the site's usual differentials. Where that item is asked at some joints only, another
+# joint (the third value) is spared it.
+NEW_SITES = {"acromioclavicular-joint": ("shoulder", "calcific-tendinopathy-missed-check", "spine"),
+             "olecranon-bursa": ("elbow", "septic-bursitis-missed-check", "spine"),
+             "prepatellar-bursa": ("knee", "septic-bursitis-missed-check", "spine"),
+             "thumb-base-joint": ("hand-wrist", "thumb-base-arthritis-missed-check", "knee"),
+             "de-quervain-tenosynovitis": ("hand-wrist", "thumb-base-arthritis-missed-tendon-check", "foot-ankle"),
+             "small-hand-joints": ("hand-wrist", "referred-from-neck-check", "knee"),
+             "medial-elbow": ("elbow", "referred-from-neck-check", "knee"),
+             "ankle-joint": ("foot-ankle", "crystal-arthritis-missed-check", None),
+             "achilles-region": ("foot-ankle", "tendinopathy-worsening-check", None),
+             "plantar-fascia": ("foot-ankle", "plantar-heel-pain-misread-check", "hand-wrist"),
+             "forefoot-neuroma": ("foot-ankle", "metatarsal-stress-fracture-missed-check", "knee"),
+             "sacroiliac-joint": ("spine", "sacroiliac-joint-pain-missed-check", "knee"),
+             "cervical-spine": ("spine", "spine-target-missed-check", "shoulder")}
 
 
 @pytest.mark.parametrize("site_id", NEW_SITES)
 def test_a_new_site_is_reached_from_its_checklist_site_choice(kb, site_id):
-    joint, check = NEW_SITES[site_id]
+    joint, check, elsewhere = NEW_SITES[site_id]
     site = next(s for s in kb.sites if s.id == site_id)
     assert site.region.joint == joint and joint in JOINTS
-    shown = [c.id for c in kb.checks if not c.joints or joint in c.joints]
-    assert check in shown
-    assert check not in [c.id for c in kb.checks if not c.joints or "spine" in c.joints]
+    assert check in [c.id for c in kb.checks if not c.joints or joint in c.joints]
+    if elsewhere:
+        assert check not in [c.id for c in kb.checks if not c.joints or elsewhere in c.joints]
     assert check in [c.id for f in site.differentials for c in f.checks]
+
+
+def test_a_site_does_not_list_itself_among_its_differentials(kb):
+    """The AC joint row once offered AC joint pain as its own differential (independent read of 1.5.0)."""
+    site = next(s for s in kb.sites if s.id == "acromioclavicular-joint")
+    ids = [f.id for f in site.differentials]
+    assert "acromioclavicular-joint-pain-missed" not in ids
+    assert {"tendinopathy-worsening", "calcific-tendinopathy-missed", "adhesive-capsulitis-missed"} <= set(ids)
+
+
+def test_the_bursa_rows_say_how_to_tell_the_bursa_from_the_joint(kb):
+    for site_id in ("olecranon-bursa", "prepatellar-bursa"):
+        site = next(s for s in kb.sites if s.id == site_id)
+        assert any("tell the bursa from the" in c.text and "effusion" in c.text for c in site.cautions), site_id
+
+
+def test_the_spinal_injection_red_flag_is_asked_at_the_new_spinal_sites(kb):
+    for site_id in ("cervical-spine", "sacroiliac-joint"):
+        site = next(s for s in kb.sites if s.id == site_id)
+        asked = {f.id for f in site.red_flags}
+        assert {"spinal-injection-complication", "spinal-cord-compression", "joint-infection"} <= asked, site_id
+
+
+def test_the_cervical_row_names_the_serious_risks_and_marks_the_transforaminal_claim_as_expert_opinion(kb):
+    site = next(s for s in kb.sites if s.id == "cervical-spine")
+    text = " ".join(c.text for c in site.cautions)
+    assert "spinal cord infarction" in text and "stroke" in text and "into an artery" in text
+    transforaminal = next(c for c in site.cautions if "transforaminal" in c.text)
+    assert "expert opinion" in transforaminal.text
+
+
+def test_the_achilles_row_forbids_injection_into_the_tendon_and_says_the_risk_is_unmeasured(kb):
+    site = next(s for s in kb.sites if s.id == "achilles-region")
+    assert "tendon-rupture" in {f.id for f in site.red_flags}
+    forbid = next(c for c in site.cautions if "leaflet forbids" in c.text)
+    assert "no rigorous study has measured the" in forbid.text
+    assert {r.id for r in forbid.references} == {"depo-medrone-uk-pil-injection-sites", "shrier-1996-achilles-corticosteroid"}
+
+
+def test_morton_neuroma_lists_metatarsal_stress_fracture_first_and_it_links_the_fracture_red_flag(kb):
+    site = next(s for s in kb.sites if s.id == "forefoot-neuroma")
+    assert site.differentials[0].id == "metatarsal-stress-fracture-missed"
+    assert "insufficiency-fracture-or-osteonecrosis" in [f.id for f in site.differentials[0].red_flags]
+
+
+def test_the_lavage_glossary_entry_gives_no_uncited_trial_figure(kb):
+    term = next(t for t in kb.glossary if t.id == "lavage-barbotage")
+    assert not re.search(r"\d", term.definition)
 
 
 def test_the_subacromial_row_lists_ac_joint_pain_and_calcific_tendinopathy(kb):

@@ -32,9 +32,10 @@ from sitecheck import read_site
 # checklist 305, FAQ 289; hence about 10 KB more each.
 # Then the search documents left the first visit (issue 27): the theme's start-up index says only where they
 # are, and the worker fetches them when the reader first searches. At 1.5.1: home 97, cause 121, checklist 123,
-# FAQ 106, and the documents 186 KB on their own (budgeted below, as the first search's cost).
+# FAQ 106, and the documents 186 KB on their own (budgeted below, as the first search's cost). With the 1.6.0
+# sites (issue 26): cause 129, checklist 125, the documents 202.
 BUDGET_KB = {"home": 110, "cause": 135, "checklist": 135, "faq": 120}
-SEARCH_DOCUMENTS_BUDGET_KB = 200
+SEARCH_DOCUMENTS_BUDGET_KB = 215
 PAGE_OF_TYPE = {"home": "index.html", "cause": "causes/incorrect-diagnosis/index.html",
                 "checklist": "checklist/index.html", "faq": "faq/index.html"}
 
