@@ -22,7 +22,7 @@ VOWELS = re.compile(r"[aeiouy]+")
 
 @cache
 def _dictionary() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_GB", left=1, right=1)
+    return pyphen.Pyphen(lang="en_GB")
 
 
 def vowel_groups(word: str) -> int:
