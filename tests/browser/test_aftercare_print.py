@@ -54,7 +54,7 @@ def test_body_text_prints_at_12_pt_or_more(page, server, joint):
     open_sheet(page, server, joint)
     page.emulate_media(media="print")
     sizes = page.eval_on_selector_all(
-        ".kb-aftercare li, .kb-aftercare p, .kb-aftercare h3, .kb-aftercare-draft",
+        ".kb-aftercare li, .kb-aftercare p, .kb-aftercare h2, .kb-aftercare-draft",
         "els => els.filter(e => e.offsetParent !== null && e.textContent.trim())"
         ".map(e => [e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)])")
     assert len(sizes) > 20
@@ -75,7 +75,7 @@ def test_the_safety_netting_box_comes_first_with_who_to_contact_and_nhs_111_and_
     assert text.index("Phone:") < text.index(rest[0].heading)
     # The box is drawn as one bordered box holding every safety-netting section.
     page.emulate_media(media="print")
-    headings = page.eval_on_selector_all(".kb-aftercare-box h3", "els => els.map(e => e.id)")
+    headings = page.eval_on_selector_all(".kb-aftercare-box h2", "els => els.map(e => e.id)")
     assert headings == [s.id for s in box]
     assert float(page.eval_on_selector(".kb-aftercare-box", "e => parseFloat(getComputedStyle(e).borderTopWidth)")) >= 2
 

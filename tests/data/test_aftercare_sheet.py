@@ -1,6 +1,6 @@
 """The patient's aftercare sheet as data: plain English by a measure that can fail, every point cited or marked
 expert opinion, the blanks and safety-netting a sheet needs at every site, bad wording refused at its file and
-line, and exported in kb.json under its schema. How it prints is in tests/browser/test_aftercare.py."""
+line, and exported in kb.json under its schema. How it prints is in tests/browser/test_aftercare_print.py."""
 from __future__ import annotations
 
 import json
