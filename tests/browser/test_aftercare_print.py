@@ -3,6 +3,7 @@
 and its date; nothing from the checklist reaches it, and the checklist links the sheet of the site chosen."""
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -35,6 +36,7 @@ def open_sheet(page, server, joint: str) -> None:
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 @pytest.mark.parametrize("joint", list(JOINTS))
 def test_each_sites_sheet_prints_on_one_page_with_every_point_for_that_site(page, server, kb, joint, paper):
+    page.clock.set_fixed_time(datetime.datetime(2026, 9, 28, 12))  # the longest print date: "28 September 2026"
     open_sheet(page, server, joint)
     pages = printed(page, paper)
     assert len(pages) == 1, f"the {joint} sheet prints on {len(pages)} pages on {paper}"
@@ -131,7 +133,7 @@ def test_the_sheet_prints_the_draft_line_the_kb_version_its_date_and_the_print_d
     text = printed(page, "Letter")[0]
     assert f"After your steroid injection: hip {DRAFT_LINE}." in text  # under the title, above the box
     assert text.index(DRAFT_LINE) < text.index(kb.aftercare[0].heading)
-    assert f"version {kb.meta.version} of {version_date(kb)}" in text
+    assert f"cortisone-kb version {kb.meta.version} of {version_date(kb)}" in text
     assert re.search(r"Printed on \d{1,2} [A-Z][a-z]+ 20\d\d", text)
     robots = page.eval_on_selector_all('meta[name="robots"]', "els => els.map(e => e.content)")
     assert robots == ["noindex"]
