@@ -231,7 +231,11 @@
   };
 
   Checklist.prototype.applySite = function () {
-    var self = this, name = this.siteName().toLowerCase();
+    var self = this, name = this.siteName().toLowerCase(), site = this.site();
+    // The patient's aftercare sheet for the chosen site: a link only, so no answer goes with it.
+    Array.prototype.forEach.call(this.root.querySelectorAll("[data-kb-aftercare-joint]"), function (link) {
+      link.classList.toggle("kb-shown", link.getAttribute("data-kb-aftercare-joint") === site);
+    });
     this.items.concat(this.flags).forEach(function (el) {
       if (self.offSite(el)) el.setAttribute("data-kb-off-site", "Not applicable: does not concern the " + name);
       else el.removeAttribute("data-kb-off-site");

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .aftercare import sheet_addresses
 from .history import base_version
 from .load import read_text
 from .model import KnowledgeBase
@@ -25,6 +26,8 @@ def published_addresses(kb: KnowledgeBase) -> set[str]:
     """Every address the current KB publishes: its pages and each entry's anchor."""
     addresses = {url_of(e) for e in kb.entries}
     addresses |= {a.split("#")[0] for a in addresses}
+    if kb.aftercare:
+        addresses |= sheet_addresses()  # each site's aftercare sheet: educators and services link them
     return addresses
 
 

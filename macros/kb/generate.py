@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .aftercare import sheet_pages
 from .export import export_files
 from .model import KnowledgeBase
 from .publish import DRAFT_ROBOTS, address_problem, cause_structured_data, robots_txt, script_json
@@ -47,6 +48,14 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
             meta["robots"] = DRAFT_ROBOTS
         pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
+
+
+def aftercare_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
+    """Each checklist site's aftercare sheet for the patient (aftercare/<site>.md), a draft kept out of search
+    engines; never run as a template."""
+    renderer = renderer or Renderer(kb)
+    return {src: front_matter({**meta, "render_macros": False, GENERATED_MARK: True}) + body
+            for src, (meta, body) in sheet_pages(kb, renderer).items()}
 
 
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
@@ -92,6 +101,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     site_url is the published address (absolute links, robots.txt); repository, where readers report problems."""
     renderer = Renderer(kb, site_url, repository)
     files = cause_pages(kb, renderer, site_url, repository)
+    files.update(aftercare_pages(kb, renderer))
     files.update(redirect_pages(kb, renderer))
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)

@@ -282,6 +282,40 @@ class Site:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AftercarePoint:
+    """One point of the patient's aftercare sheet: a sentence or two in patient words (or a blank's label), its
+    sources or its mark as expert opinion, and the checklist sites whose sheet has it (none named: every site)."""
+
+    text: str
+    references: tuple[Reference, ...] = ()
+    expert_opinion: bool = False
+    sites: tuple[str, ...] = ()  # keys of JOINTS
+    blank: str | None = None  # drug, site, date, service, phone or review: a line the clinician fills in
+    drugs: tuple[str, ...] = ()  # medicine names in the text, left out of the readability measure
+    section: AftercareSection = later(None)  # type: ignore[assignment]
+
+    def applies_at(self, joint: str) -> bool:
+        """True if this point is on the sheet for the checklist site `joint`."""
+        return not self.sites or joint in self.sites
+
+
+@dataclass(frozen=True, kw_only=True)
+class AftercareSection:
+    """A section of the aftercare sheet, in print order; safety-netting sections come first and print in a box."""
+
+    id: str
+    heading: str
+    safety: bool = False
+    reviewed: Review
+    synonyms: tuple[str, ...] = ()  # lay words readers type for it: search words, never shown
+    points: tuple[AftercarePoint, ...]
+
+    def points_at(self, joint: str) -> tuple[AftercarePoint, ...]:
+        """The points on the sheet for the checklist site `joint`, in order."""
+        return tuple(point for point in self.points if point.applies_at(joint))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Redirect:
     """An old published address and the entry it now leads to."""
 

@@ -46,7 +46,7 @@ class Renderer:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
-                                urgency_marks=URGENCY_MARKS)
+                                urgency_marks=URGENCY_MARKS, joints=JOINTS)
         self.env.filters["label"] = label
         self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text

@@ -483,6 +483,10 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
                 yield Problem(doc.label, doc.line(path + ("region",)),
                               f"{_where(doc, path + ('id',))}region '{entry['region']}' is not a joint the checklist "
                               "offers: a site's red flags are those asked at its joint, so give a region that has one")
+            if kind is not None and kind.name == "aftercare-point":
+                yield from _check_aftercare_point(doc, path, entry)
+            if kind is not None and kind.name == "aftercare" and isinstance(doc.data, list):
+                yield from _check_aftercare_order(doc, path, entry)
             if kind is not None and kind.name == "cell" and isinstance(entry.get("text"), str):
                 text, cited = entry["text"], bool(_list(entry.get("references")))
                 line = doc.line(path + ("text",))
@@ -500,6 +504,40 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
             if entry.get("evidence") in ("supported", "mixed") and not _list(entry.get("references")):
                 yield Problem(doc.label, doc.line(path + ("evidence",)),
                               f"{_where(doc, path + ('id',))}evidence '{entry['evidence']}' must cite at least one reference")
+
+
+SERVICE_NUMBERS = re.compile(r"\b(?:999|111)\b")  # the UK's emergency and urgent-care numbers: not figures to cite
+
+
+def _check_aftercare_point(doc: Document, path: tuple, entry: dict) -> Iterator[Problem]:
+    """A point of the patient's sheet cites a verified source or says it is expert opinion, cites any figure,
+    gives no dose, and names in `drugs` only medicines its text names."""
+    text, where = entry.get("text"), _where(doc, path)
+    if not isinstance(text, str):
+        return
+    line, cited = doc.line(path + ("text",)), bool(_list(entry.get("references")))
+    if not cited and entry.get("expert_opinion") is not True and "blank" not in entry:
+        yield Problem(doc.label, line, f"{where}aftercare: a point must cite a verified source ('references') or be "
+                                       "marked 'expert_opinion: true'")
+    if FIGURE.search(SERVICE_NUMBERS.sub("", text)) and not cited:
+        yield Problem(doc.label, line, f"{where}aftercare: a figure must cite a verified source; without one, "
+                                       "leave the figure out")
+    if DOSE.search(text):
+        yield Problem(doc.label, line, f"{where}aftercare: no doses on the patient's sheet")
+    for i, drug in enumerate(_list(entry.get("drugs"))):
+        if isinstance(drug, str) and _words(drug) not in _words(text):
+            yield Problem(doc.label, doc.line(path + ("drugs", i)),
+                          f"{where}aftercare: drug '{drug}' is not in the point's text: list only the medicine names "
+                          "it names (the readability measure leaves them out)")
+
+
+def _check_aftercare_order(doc: Document, path: tuple, entry: dict) -> Iterator[Problem]:
+    """The safety-netting sections come first: they print first, in the box."""
+    if entry.get("safety") is True and any(isinstance(e, dict) and e.get("safety") is not True
+                                           for e in doc.data[:path[0]]):
+        yield Problem(doc.label, doc.key_line(path + ("safety",)),
+                      f"{_where(doc, path + ('id',))}aftercare: a safety-netting section must come before every other "
+                      "section (it prints first, in the box): move it up")
 
 
 SUMMARY_LINE = 100  # characters: a checklist summary line must fit a clinical note's width

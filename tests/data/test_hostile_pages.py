@@ -16,7 +16,7 @@ import markdown
 import pytest
 
 from macros.kb import load_kb
-from macros.kb.generate import cause_pages
+from macros.kb.generate import aftercare_pages, cause_pages
 from macros.kb.kinds import KINDS
 from macros.kb.markup import MARKDOWN_EXTENSIONS
 from macros.kb.render import Renderer, md_text, md_url
@@ -41,6 +41,7 @@ def draw_pages(kb) -> dict[str, str]:
     """Every page the templates draw, as the HTML the site's Markdown makes of it."""
     renderer = Renderer(kb, "https://kb.example.org/", "https://github.com/owner/cortisone-kb")
     sources = {src: text.split("---\n\n", 1)[1] for src, text in cause_pages(kb, renderer).items()}
+    sources.update({src: text.split("---\n\n", 1)[1] for src, text in aftercare_pages(kb, renderer).items()})
     for kind in KINDS:
         if kind.template and kind.page and "{id}" not in kind.page:
             entries = [e for e in getattr(kb, kind.attr) if kind.is_published(e)]
@@ -74,7 +75,7 @@ def offsite_links(pages: dict[str, str]) -> list[tuple[str, str]]:
 # Every structured value the templates put into Markdown, by kind and field.
 FIELDS = [("cause", "title"), ("cause", "summary"), ("facet", "title"), ("facet", "summary"), ("check", "ask"),
           ("condition", "name"), ("region", "name"), ("term", "term"), ("faq", "question"), ("step", "title"),
-          ("alternative", "title"), ("red-flag", "title"), ("red-flag", "ask"), ("site", "name"),
+          ("alternative", "title"), ("red-flag", "title"), ("red-flag", "ask"), ("site", "name"), ("aftercare", "heading"),
           ("reference", "title"), ("reference", "authors"), ("reference", "source"), ("reference", "doi")]
 
 
