@@ -7,6 +7,7 @@ from typing import Any
 from .kinds import ANY, KINDS, KINDS_BY_NAME, Kind, children, top_level
 from .load import Document
 from .model import Change, ChangeItem, KnowledgeBase, Licence, Meta
+from .review import review_of
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -23,8 +24,12 @@ class _Builder:
     def construct(self, kind: Kind, data: dict, number: int, doc: Document, path: tuple) -> Any:
         values: dict[str, Any] = {}
         nested = {child.key: child for child in children(kind)}
+        if kind.reviewed:  # the review as shown, and where it stands against the text (review.py)
+            values["reviewed"], values["review"] = review_of(data, doc, path)
         for item in dataclasses.fields(kind.model):
             key = kind.rename.get(item.name, item.name)
+            if item.name in values:
+                continue
             if item.name == kind.numbered:
                 values[item.name] = number
             elif item.name in ("source", "file") and not item.compare:

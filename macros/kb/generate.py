@@ -16,6 +16,7 @@ from .export import export_files
 from .model import KnowledgeBase
 from .publish import DRAFT_ROBOTS, address_problem, cause_structured_data, robots_txt, script_json
 from .render import Renderer
+from .review import changed_since_review, review_rows
 from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
@@ -47,6 +48,21 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
             meta["robots"] = DRAFT_ROBOTS
         pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
+
+
+REVIEW_PAGE = "editors/review.md"  # for editors: what is reviewed, what changed since its review
+
+
+def review_page(kb: KnowledgeBase, renderer: Renderer | None = None) -> str:
+    """The editors' review page: kept out of search engines and the site's search."""
+    renderer = renderer or Renderer(kb)
+    rows = review_rows(kb)
+    meta = {"title": "Review status (for editors)", "description": "For editors: which entries are clinically "
+            "reviewed and which changed since their review.", "robots": DRAFT_ROBOTS, "search": {"exclude": True},
+            "render_macros": False, GENERATED_MARK: True}
+    return front_matter(meta) + renderer.render("review.md.j2", REVIEW_PAGE, rows=rows,
+                                                changed=changed_since_review(kb),
+                                                done=sum(state.done for _k, _e, state in rows))
 
 
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
@@ -93,6 +109,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     renderer = Renderer(kb, site_url, repository)
     files = cause_pages(kb, renderer, site_url, repository)
     files.update(redirect_pages(kb, renderer))
+    files[REVIEW_PAGE] = review_page(kb, renderer)
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)
     if site_url:
