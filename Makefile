@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint lint-workflows
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical new-cause new-facet stale lint lint-workflows
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -87,6 +87,16 @@ offline: check ## build the offline copy (works from file://, search included) a
 
 release: check ## freeze this version (kb.json, its schema, the offline zip) into releases/<version>/; never overwrites one
 	$(BIN)/python -m macros.release
+
+# The pull request's check (pull-request.yml): a change of the KB's content needs a new version, compared with the
+# base branch (KB_BASE_REF, else origin/main). It fails there, with what to do, never the deploy after merge.
+release-check: check ## check that this branch can be released by CI once merged (content changed => new version)
+	$(BIN)/python -m macros.release --check
+
+# What the publishing workflow runs on main (pages.yml, job release): the immutability checks, `make release` if the
+# version is new (never over an existing releases/<version>/), then a commit of releases/ that the workflow pushes.
+release-ci: check ## on main: release the KB's version if it is new and commit releases/ (CI pushes the commit)
+	$(BIN)/python -m macros.release --ci
 
 # Tests run in two processes (pytest-xdist), a file's tests in one: the build, the offline copy and Chromium's
 # search worker are made once per run and shared. TEST_JOBS=1 runs them in one process.

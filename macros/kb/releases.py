@@ -225,12 +225,14 @@ def currency_problems(kb: KnowledgeBase, releases: list[Release], meta_file: Pat
         if not require_released:
             return []
         return [Problem(*at, f"version {version} is not released yet, and once a first release exists every "
-                             "published version must be: run `make release` and commit releases/")]
+                             "published version must be: the publishing workflow releases it before it builds "
+                             "(`make release-ci`), or run `make release` and commit releases/")]
     changed = [name for name, content in frozen_files(kb).items() if release.path(name).read_bytes() != content]
     if changed:
         return [Problem(*at, f"version {version} was released (releases/{version}/) and the KB no longer matches "
                              f"its {' and '.join(changed)}: a release never changes, so give the changed KB a new "
-                             "version here, say what changed in the changelog, and run `make release`")]
+                             "version here and say what changed in the changelog; CI releases the new version when "
+                             "the change reaches main")]
     return []
 
 
