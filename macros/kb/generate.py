@@ -65,6 +65,21 @@ def review_page(kb: KnowledgeBase, renderer: Renderer | None = None) -> str:
                                                 done=sum(state.done for _k, _e, state in rows))
 
 
+def versions_page(kb: KnowledgeBase, releases: list, files: dict, renderer: Renderer | None = None) -> str:
+    """The versions page (v/): each frozen release, newest first, its date and changes (from the changelog) and
+    the checksums of its published files (files: published_files' result)."""
+    from .releases import VERSIONS_PAGE, published_checksums
+
+    renderer = renderer or Renderer(kb)
+    meta = {"title": "Released versions", "description": "Every released version of the knowledge base: its date, "
+            "what changed, its files and their SHA-256 checksums.", "search": {"boost": 0.4},
+            "render_macros": False, GENERATED_MARK: True}
+    return front_matter(meta) + renderer.render(
+        "versions.md.j2", VERSIONS_PAGE, releases=list(reversed(releases)),
+        changes={change.version: change for change in kb.meta.changelog},
+        checksums={r.version: published_checksums(files, r.version) for r in releases})
+
+
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
     """The Causes navigation entries, one per cause in order: [{title: page source}]."""
     return [{cause.title: source_of(cause)[0]} for cause in kb.causes]
