@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical new-cause new-facet stale lint lint-workflows
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical link-check new-cause new-facet stale lint lint-workflows
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -152,6 +152,9 @@ build-zensical: check $(ZENSICAL_STAMP) ## build with Zensical (Material's succe
 	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs "$${SITE_URL:-http://127.0.0.1:8000/}"
 	cd $(ZENSICAL_WORK) && PYTHONPATH=. ../../$(ZENSICAL_VENV)/bin/zensical build
 	$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site
+
+link-check: $(INSTALLED) ## ask every reference's address (kb/references.yaml); list those that fail (needs internet)
+	$(BIN)/python -m macros.linkcheck $(if $(LINK_REPORT),--report $(LINK_REPORT))
 
 LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
 
