@@ -145,13 +145,16 @@ $(ZENSICAL_STAMP): requirements-zensical.txt
 	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
 	touch $(ZENSICAL_STAMP)
 
-build-zensical: check $(ZENSICAL_STAMP) ## build with Zensical (Material's successor) into build/zensical/site and check its links
+# After the link check, tests/builtsite.py refuses a site whose search does not answer (asked in Chromium), whose
+# navigation lacks a cause, or whose pages the page checks never saw: Zensical runs no MkDocs hooks.
+build-zensical: check browser $(ZENSICAL_STAMP) ## build with Zensical into build/zensical/site; fail unless links, search, navigation and page checks are whole
 	rm -rf $(ZENSICAL_WORK) && mkdir -p $(ZENSICAL_WORK)
 	cp -r mkdocs.yml CONTRIBUTING.md docs kb macros overrides $(ZENSICAL_WORK)/
 	# Zensical runs no MkDocs hooks: the core writes the pages and files they would add.
 	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs "$${SITE_URL:-http://127.0.0.1:8000/}"
 	cd $(ZENSICAL_WORK) && PYTHONPATH=. ../../$(ZENSICAL_VENV)/bin/zensical build
 	$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site
+	$(BIN)/python tests/builtsite.py --search $(ZENSICAL_WORK)/site
 
 link-check: $(INSTALLED) ## ask every reference's address (kb/references.yaml); list those that fail (needs internet)
 	$(BIN)/python -m macros.linkcheck $(if $(LINK_REPORT),--report $(LINK_REPORT))
