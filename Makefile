@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical link-check new-cause new-facet stale lint lint-workflows
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical build-properdocs link-check new-cause new-facet stale lint lint-workflows
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -158,6 +158,23 @@ build-zensical: check browser $(ZENSICAL_STAMP) ## build with Zensical into buil
 
 link-check: $(INSTALLED) ## ask every reference's address (kb/references.yaml); list those that fail (needs internet)
 	$(BIN)/python -m macros.linkcheck $(if $(LINK_REPORT),--report $(LINK_REPORT))
+
+# The fallback engine: ProperDocs (MkDocs 1.x's maintained fork) builds the same mkdocs.yml, hooks and macros included;
+# switching is one line (`properdocs build` for `mkdocs build`). Checked as build-zensical is.
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
+PROPERDOCS_SITE := build/properdocs/site
+
+$(PROPERDOCS_STAMP): requirements-properdocs.txt requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PYTHON) -m macros.requirements runtime > $(PROPERDOCS_VENV)/runtime.txt
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.txt -r $(PROPERDOCS_VENV)/runtime.txt -r requirements-properdocs.txt
+	touch $(PROPERDOCS_STAMP)
+
+build-properdocs: check browser $(PROPERDOCS_STAMP) ## build with ProperDocs (the fallback engine) into build/properdocs/site, checked as build-zensical is
+	$(PROPERDOCS_VENV)/bin/properdocs build --strict --quiet --site-dir $(PROPERDOCS_SITE)
+	$(BIN)/python tests/sitecheck.py $(PROPERDOCS_SITE)
+	$(BIN)/python tests/builtsite.py --search $(PROPERDOCS_SITE)
 
 LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
 

@@ -84,3 +84,14 @@ def test_make_build_zensical_runs_the_checker_with_search_after_the_link_check()
     lines = [line.strip() for line in recipe.splitlines()[1:]]
     assert lines[-1] == "$(BIN)/python tests/builtsite.py --search $(ZENSICAL_WORK)/site"
     assert lines[-2] == "$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site"
+
+
+@pytest.mark.slow  # its own virtualenv the first time (about a minute), then a full build and a browser
+def test_the_fallback_engine_properdocs_builds_a_whole_site():
+    import subprocess
+
+    result = subprocess.run(["make", "--no-print-directory", "build-properdocs"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert ("build/properdocs/site: search index, navigation and page checks are whole, and search answers"
+            in result.stdout)
