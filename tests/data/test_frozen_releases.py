@@ -168,4 +168,6 @@ def test_only_a_real_address_counts_as_published():
 
 def test_the_committed_releases_are_intact_and_agree_with_the_kb(kb):
     assert messages(integrity_problems(RELEASES_DIR)) == []
-    assert messages(currency_problems(kb, read_releases(RELEASES_DIR), KB_DIR / "meta.yaml")) == []
+    # A new version waits for CI to release it once merged (make release-ci); a released one matches its release.
+    assert messages(currency_problems(kb, read_releases(RELEASES_DIR), KB_DIR / "meta.yaml",
+                                      require_released=False)) == []
