@@ -72,7 +72,8 @@ def versions_page(kb: KnowledgeBase, releases: list, files: dict, renderer: Rend
 
     renderer = renderer or Renderer(kb)
     meta = {"title": "Released versions", "description": "Every released version of the knowledge base: its date, "
-            "what changed, its files and their SHA-256 checksums.", "search": {"boost": 0.4},
+            "what changed, its files and their SHA-256 checksums.",
+            "search": {"exclude": True},  # the changelog carries the same changes, once, in search
             "render_macros": False, GENERATED_MARK: True}
     return front_matter(meta) + renderer.render(
         "versions.md.j2", VERSIONS_PAGE, releases=list(reversed(releases)),
