@@ -102,18 +102,28 @@ def _is_redirect(page: Path) -> bool:
     return 'http-equiv="refresh"' in head and "md-nav" not in head
 
 
-def search_answer_problems(site: Path, query: str = SEARCH_QUERY, seconds: float = SEARCH_SECONDS) -> list[str]:
-    """Type query into the home page's search box in Chromium; a result link must appear."""
+def search_answer_problems(site: Path, query: str = SEARCH_QUERY, seconds: float = SEARCH_SECONDS,
+                           browser=None) -> list[str]:
+    """Type query into the home page's search box in Chromium; a result link must appear. A test passes its session's
+    browser (Playwright allows one per process); otherwise Debian's Chromium is started here."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from tests.support import CHROMIUM, CHROMIUM_ARGS, serve
 
-    with serve(site) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    if browser is None:
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return search_answer_problems(site, query, seconds, own)
+            finally:
+                own.close()
+    from playwright.sync_api import Error as PlaywrightError
+
+    with serve(site) as url:
+        context = browser.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
                        or route.request.url.startswith(("data:", "blob:")) else route.abort())
             page.goto(url, wait_until="load")
@@ -131,18 +141,18 @@ def search_answer_problems(site: Path, query: str = SEARCH_QUERY, seconds: float
                 return [f"search: typing {query!r} on the home page gave no result within {seconds:g} s "
                         f"(the search box says {said!r}): search does not answer"]
         finally:
-            browser.close()
+            context.close()
     return []
 
 
-def site_problems(site: Path, search: bool = False) -> list[str]:
+def site_problems(site: Path, search: bool = False, browser=None) -> list[str]:
     """Every problem of the built site at site (with search=True, search is also asked in a browser)."""
     if not site.is_dir():
         return [f"{site}: not a folder: nothing was built"]
     causes, problems = cause_paths(site)
     problems += search_problems(site, causes) + nav_problems(site, causes) + page_check_problems(site)
     if search and not any(p.startswith(("search:", SEARCH_INDEXES[0], SEARCH_INDEXES[1])) for p in problems):
-        problems += search_answer_problems(site)
+        problems += search_answer_problems(site, browser=browser)
     return problems
 
 

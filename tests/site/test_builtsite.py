@@ -22,8 +22,8 @@ def copy(site: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_the_mkdocs_build_is_whole_and_its_search_answers(site):
-    assert site_problems(site, search=True) == []
+def test_the_mkdocs_build_is_whole_and_its_search_answers(site, browser):
+    assert site_problems(site, search=True, browser=browser) == []
 
 
 def test_a_site_without_a_search_index_is_refused(copy, capsys):
@@ -69,11 +69,11 @@ def test_pages_the_page_checks_never_saw_are_refused(copy):
                         r"them\): faq/index.html, red-flags/index.html", problem)
 
 
-def test_a_search_that_never_answers_is_refused(copy):
+def test_a_search_that_never_answers_is_refused(copy, browser):
     # What Zensical showed with the overridden search partial: the box stays at "Initializing search".
     for worker in (copy / "assets").rglob("*search*.js"):
         worker.write_text("/* no search here */\n", encoding="utf-8")
-    assert search_answer_problems(copy, seconds=3) == [
+    assert search_answer_problems(copy, seconds=3, browser=browser) == [
         "search: typing 'infection' on the home page gave no result within 3 s (the search box says "
         "'Initializing search'): search does not answer"]
 
