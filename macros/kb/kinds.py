@@ -6,7 +6,8 @@ entries of which kinds, and which template draws its page. The list of KB files,
 link and orphan checks, the model, the URLs, kb.json and its schema, the address registry, "Cited
 in", the editor settings and the scaffolds all loop over KINDS.
 
-Adding a kind: a YAML file, its schema, one row here, a model class, a template, a page stub.
+Adding a kind: a YAML file, its schema, one row here, a model class, a template, a page stub. Clinical review
+with a fingerprint (review.py) is `reviewed=True` in the row and the `reviewed` record in its schema.
 """
 from __future__ import annotations
 

@@ -182,3 +182,20 @@ def test_the_fingerprint_is_for_the_editors_and_never_exported(kb_copy):
     assert "x-not-exported" not in files["kb.schema.json"]
     assert json.loads(files["kb.json"])["causes"][[c.id for c in kb.causes].index("delayed-effect")]["reviewed"][
         "status"] == "reviewed"
+
+
+def test_a_kind_joins_review_by_one_flag_in_its_registry_row(kb_copy):
+    """What adding review to cases or the aftercare sheet takes: `reviewed=True` in the kind's row (and the record
+    in its schema, which the schema test above asks for). Tried here on the FAQ, whose model declares nothing."""
+    from macros.kb.kinds import KINDS_BY_NAME
+
+    faq = KINDS_BY_NAME["faq"]
+    object.__setattr__(faq, "reviewed", True)  # the row is frozen: set as the registry line would
+    try:
+        kb = load_kb(kb_copy)
+        first = kb.faq[0]
+        assert not first.reviewed.done and first.review.recorded == "" and first.review.file == "kb/faq.yaml"
+        page = generated_files(kb)[REVIEW_PAGE]
+        assert f"| FAQ entry | Draft | none recorded | `kb/faq.yaml:{first.review.line}` |" in page
+    finally:
+        object.__setattr__(faq, "reviewed", False)
