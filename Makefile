@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release html-checker addresses references build-zensical new-cause new-facet stale lint lint-workflows
+.PHONY: help setup lock deploy browser check build serve test test-all test-fast bench clean offline release release-check release-ci html-checker addresses references build-zensical build-properdocs link-check new-cause new-facet stale lint lint-workflows
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -88,6 +88,16 @@ offline: check ## build the offline copy (works from file://, search included) a
 release: check ## freeze this version (kb.json, its schema, the offline zip) into releases/<version>/; never overwrites one
 	$(BIN)/python -m macros.release
 
+# The pull request's check (pull-request.yml): a change of the KB's content needs a new version, compared with the
+# base branch (KB_BASE_REF, else origin/main). It fails there, with what to do, never the deploy after merge.
+release-check: check ## check that this branch can be released by CI once merged (content changed => new version)
+	$(BIN)/python -m macros.release --check
+
+# What the publishing workflow runs on main (pages.yml, job release): the immutability checks, `make release` if the
+# version is new (never over an existing releases/<version>/), then a commit of releases/ that the workflow pushes.
+release-ci: check ## on main: release the KB's version if it is new and commit releases/ (CI pushes the commit)
+	$(BIN)/python -m macros.release --ci
+
 # Tests run in two processes (pytest-xdist), a file's tests in one: the build, the offline copy and Chromium's
 # search worker are made once per run and shared. TEST_JOBS=1 runs them in one process.
 TEST_JOBS ?= 2
@@ -135,13 +145,36 @@ $(ZENSICAL_STAMP): requirements-zensical.txt
 	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
 	touch $(ZENSICAL_STAMP)
 
-build-zensical: check $(ZENSICAL_STAMP) ## build with Zensical (Material's successor) into build/zensical/site and check its links
+# After the link check, tests/builtsite.py refuses a site whose search does not answer (asked in Chromium), whose
+# navigation lacks a cause, or whose pages the page checks never saw: Zensical runs no MkDocs hooks.
+build-zensical: check browser $(ZENSICAL_STAMP) ## build with Zensical into build/zensical/site; fail unless links, search, navigation and page checks are whole
 	rm -rf $(ZENSICAL_WORK) && mkdir -p $(ZENSICAL_WORK)
 	cp -r mkdocs.yml CONTRIBUTING.md docs kb macros overrides $(ZENSICAL_WORK)/
 	# Zensical runs no MkDocs hooks: the core writes the pages and files they would add.
 	cd $(ZENSICAL_WORK) && ../../$(BIN)/python -m macros.kb.generate docs "$${SITE_URL:-http://127.0.0.1:8000/}"
 	cd $(ZENSICAL_WORK) && PYTHONPATH=. ../../$(ZENSICAL_VENV)/bin/zensical build
 	$(BIN)/python tests/sitecheck.py $(ZENSICAL_WORK)/site
+	$(BIN)/python tests/builtsite.py --search $(ZENSICAL_WORK)/site
+
+link-check: $(INSTALLED) ## ask every reference's address (kb/references.yaml); list those that fail (needs internet)
+	$(BIN)/python -m macros.linkcheck $(if $(LINK_REPORT),--report $(LINK_REPORT))
+
+# The fallback engine: ProperDocs (MkDocs 1.x's maintained fork) builds the same mkdocs.yml, hooks and macros included;
+# switching is one line (`properdocs build` for `mkdocs build`). Checked as build-zensical is.
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
+PROPERDOCS_SITE := build/properdocs/site
+
+$(PROPERDOCS_STAMP): requirements-properdocs.txt requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PYTHON) -m macros.requirements runtime > $(PROPERDOCS_VENV)/runtime.txt
+	$(PROPERDOCS_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.txt -r $(PROPERDOCS_VENV)/runtime.txt -r requirements-properdocs.txt
+	touch $(PROPERDOCS_STAMP)
+
+build-properdocs: check browser $(PROPERDOCS_STAMP) ## build with ProperDocs (the fallback engine) into build/properdocs/site, checked as build-zensical is
+	$(PROPERDOCS_VENV)/bin/properdocs build --strict --quiet --site-dir $(PROPERDOCS_SITE)
+	$(BIN)/python tests/sitecheck.py $(PROPERDOCS_SITE)
+	$(BIN)/python tests/builtsite.py --search $(PROPERDOCS_SITE)
 
 LIGHTHOUSE_STAMP := bench/lighthouse/node_modules/.installed
 

@@ -21,10 +21,10 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros.kb.generate import causes_nav, generated_files, moved_anchors  # noqa: E402
+from macros.kb.generate import causes_nav, generated_files, moved_anchors, versions_page  # noqa: E402
 from macros.kb.pagesafety import content_problems, finish_page, theme_scripts  # noqa: E402
 from macros.kb.publish import address_problem, footer_html  # noqa: E402
-from macros.kb.releases import published_files  # noqa: E402
+from macros.kb.releases import VERSIONS_PAGE, published_files  # noqa: E402
 from macros.kb.render import Renderer  # noqa: E402
 from macros.kb.search import FULL_INDEX, keywords_by_place, search_config, split_index, without_link_lines  # noqa: E402
 from macros.kb.terms import mark_terms, term_pages  # noqa: E402
@@ -68,7 +68,11 @@ def on_files(files, config):
             raise PluginError(f"docs/{src}: the KB would generate this file, which already exists: "
                               "rename the page, or the KB entry whose id it is named by")
         files.append(File.generated(config, src, content=content))
-    for src, content in published_files(site_releases(config, kb), config.site_url or "").items():
+    releases = site_releases(config, kb)
+    published = published_files(releases, config.site_url or "")
+    if releases:  # the versions page, v/: every release with its date, changes and checksums
+        published[VERSIONS_PAGE] = versions_page(kb, releases, published)
+    for src, content in published.items():
         if files.get_file_from_path(src) is not None:
             raise PluginError(f"docs/{src}: a frozen release is published at this address: move the file")
         if isinstance(content, Path):  # copied byte for byte

@@ -44,17 +44,21 @@ def is_offline(config) -> bool:
 def site_releases(config, kb: KnowledgeBase, root: Path = RELEASES_DIR) -> list[Release]:
     """The frozen releases this build publishes (none in the offline copy), after checking that none changed.
 
-    A build for a real address also refuses a KB whose released version's content changed, or whose version
-    is not released once a first release exists: what is published can always be cited and retrieved. Releases
+    A build for a real address also refuses a KB whose released version's content changed, and a build that
+    publishes (KB_PUBLISH=1) one whose version is not released once a first release exists: what is published can
+    always be cited and retrieved. Releases
     are checked against the history that added them; a build that publishes (KB_PUBLISH=1) fails closed
     without that history."""
     if is_offline(config):
         return []
     try:
         releases = read_releases(root)
-        problems = history_problems(root, strict=os.environ.get(PUBLISH_ENV) == "1")
+        publishing = os.environ.get(PUBLISH_ENV) == "1"
+        problems = history_problems(root, strict=publishing)
         if is_published_address(config["site_url"]):
-            problems += currency_problems(kb, releases, KB_DIR / "meta.yaml")
+            # A new version is released by the publishing workflow before it builds (`make release-ci`): only that
+            # build requires it to be released; any build refuses a released version whose content changed.
+            problems += currency_problems(kb, releases, KB_DIR / "meta.yaml", require_released=publishing)
     except KbError as exc:
         raise EngineError(f"the releases have {len(exc.problems)} problem(s):\n{exc}") from None
     if problems:

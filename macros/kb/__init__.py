@@ -11,6 +11,7 @@ from .load import Document, parse_text, read_text
 from .model import KnowledgeBase
 from .pages import hand_written_pages, reserved_ids
 from .problems import KbError, Problem
+from .review import check_reviews
 from .validate import (
     SCHEMA_DIR,
     check_causes,
@@ -145,6 +146,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     reserved, pages = frozenset(reserved_ids(docs_dir)), hand_written_pages(docs_dir)
     problems.extend(check_reserved(index, reserved))
     problems.extend(across(check_causes, pages))
+    problems.extend(across(check_reviews))
     problems.extend(across(lambda docs: check_redirects(docs, pages, reserved, ids_by_page(docs, index))))
     problems.extend(across(check_rules))
     problems.extend(across(check_citations))

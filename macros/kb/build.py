@@ -7,6 +7,7 @@ from typing import Any
 from .kinds import ANY, KINDS, KINDS_BY_NAME, Kind, children, top_level
 from .load import Document
 from .model import Change, ChangeItem, KnowledgeBase, Licence, Meta
+from .review import review_of
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -23,8 +24,15 @@ class _Builder:
     def construct(self, kind: Kind, data: dict, number: int, doc: Document, path: tuple) -> Any:
         values: dict[str, Any] = {}
         nested = {child.key: child for child in children(kind)}
+        review: dict[str, Any] = {}
+        if kind.reviewed:  # the review as shown, and where it stands against the text (review.py)
+            review = dict(zip(("reviewed", "review"), review_of(data, doc, path), strict=True))
+            names = {f.name for f in dataclasses.fields(kind.model)}
+            values.update({k: v for k, v in review.items() if k in names})
         for item in dataclasses.fields(kind.model):
             key = kind.rename.get(item.name, item.name)
+            if item.name in values:
+                continue
             if item.name == kind.numbered:
                 values[item.name] = number
             elif item.name in ("source", "file") and not item.compare:
@@ -49,6 +57,9 @@ class _Builder:
                     value = tuple(value)
                 values[item.name] = value
         entry = kind.model(**values)
+        for name, value in review.items():  # a kind whose model does not declare them still gets them
+            if name not in values:
+                _set(entry, name, value)
         for child in children(kind):
             for sub in getattr(entry, child.key):
                 _set(sub, child.parent_attr, entry)

@@ -89,8 +89,24 @@ def _licence_schema(schema_dir: Path) -> dict[str, Any]:
     return meta["properties"]["licence"]
 
 
+NOT_EXPORTED = "x-not-exported"  # a schema property for the editors alone (a review's fingerprint): not in kb.json
+
+
+def _without_internal(node: Any) -> Any:
+    if isinstance(node, dict):
+        props = node.get("properties")
+        if isinstance(props, dict):
+            node["properties"] = {k: v for k, v in props.items() if not (isinstance(v, dict) and v.get(NOT_EXPORTED))}
+        for value in node.values():
+            _without_internal(value)
+    elif isinstance(node, list):
+        for value in node:
+            _without_internal(value)
+    return node
+
+
 def _exported_item(item: dict, kind: Kind) -> dict:
-    item = copy.deepcopy(item)
+    item = _without_internal(copy.deepcopy(item))
     item.pop("$schema", None)
     item.pop("title", None)
     item.pop("x-replaced", None)  # keys retired from the YAML: a message for authors, not part of the export

@@ -17,6 +17,7 @@ from .export import export_files
 from .model import KnowledgeBase
 from .publish import DRAFT_ROBOTS, address_problem, cause_structured_data, robots_txt, script_json
 from .render import Renderer
+from .review import changed_since_review, review_rows
 from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
@@ -56,6 +57,37 @@ def aftercare_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict
     renderer = renderer or Renderer(kb)
     return {src: front_matter({**meta, "render_macros": False, GENERATED_MARK: True}) + body
             for src, (meta, body) in sheet_pages(kb, renderer).items()}
+
+
+REVIEW_PAGE = "editors/review.md"  # for editors: what is reviewed, what changed since its review
+
+
+def review_page(kb: KnowledgeBase, renderer: Renderer | None = None) -> str:
+    """The editors' review page: kept out of search engines and the site's search."""
+    renderer = renderer or Renderer(kb)
+    rows = review_rows(kb)
+    meta = {"title": "Review status (for editors)", "description": "For editors: which entries are clinically "
+            "reviewed and which changed since their review.", "robots": DRAFT_ROBOTS, "search": {"exclude": True},
+            "render_macros": False, GENERATED_MARK: True}
+    return front_matter(meta) + renderer.render("review.md.j2", REVIEW_PAGE, rows=rows,
+                                                changed=changed_since_review(kb),
+                                                done=sum(state.done for _k, _e, state in rows))
+
+
+def versions_page(kb: KnowledgeBase, releases: list, files: dict, renderer: Renderer | None = None) -> str:
+    """The versions page (v/): each frozen release, newest first, its date and changes (from the changelog) and
+    the checksums of its published files (files: published_files' result)."""
+    from .releases import VERSIONS_PAGE, published_checksums
+
+    renderer = renderer or Renderer(kb)
+    meta = {"title": "Released versions", "description": "Every released version of the knowledge base: its date, "
+            "what changed, its files and their SHA-256 checksums.",
+            "search": {"exclude": True},  # the changelog carries the same changes, once, in search
+            "render_macros": False, GENERATED_MARK: True}
+    return front_matter(meta) + renderer.render(
+        "versions.md.j2", VERSIONS_PAGE, releases=list(reversed(releases)),
+        changes={change.version: change for change in kb.meta.changelog},
+        checksums={r.version: published_checksums(files, r.version) for r in releases})
 
 
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
@@ -103,6 +135,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     files = cause_pages(kb, renderer, site_url, repository)
     files.update(aftercare_pages(kb, renderer))
     files.update(redirect_pages(kb, renderer))
+    files[REVIEW_PAGE] = review_page(kb, renderer)
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)
     if site_url:

@@ -6,7 +6,8 @@ entries of which kinds, and which template draws its page. The list of KB files,
 link and orphan checks, the model, the URLs, kb.json and its schema, the address registry, "Cited
 in", the editor settings and the scaffolds all loop over KINDS.
 
-Adding a kind: a YAML file, its schema, one row here, a model class, a template, a page stub.
+Adding a kind: a YAML file, its schema, one row here, a model class, a template, a page stub. Clinical review
+with a fingerprint (review.py) is `reviewed=True` in the row and the `reviewed` record in its schema.
 """
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ class Kind:
     exported: bool = True  # in kb.json
     text_name: str | None = None  # the field that labels an entry in lists of links
     prose: bool = True  # its text is reader-facing prose (glossary terms must appear in some of it)
+    # Its entries carry a clinical review record, fingerprinted against their text (review.py): an edit returns
+    # an entry to draft, and the editors' page lists it. Its schema declares `reviewed` (see the cause schema's).
+    reviewed: bool = False
 
     def is_published(self, entry: object) -> bool:
         """True if the entry has a published address."""
@@ -64,8 +68,7 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("cause", "cause", model.Cause, "causes", file="causes/", schema="cause",
-         page="causes/{id}.md", anchored=False, internal=("source",),
-         convert={"reviewed": lambda value: model.Review(**value)}, order=lambda c: c.order,
+         page="causes/{id}.md", anchored=False, internal=("source",), reviewed=True, order=lambda c: c.order,
          template="cause.md.j2", text_name="title"),
     Kind("facet", "facet", model.Facet, "facets", parent="cause", key="facets", parent_attr="cause",
          links={"related": "facet", "conditions": "condition", "regions": "region", "references": "reference"},
@@ -102,13 +105,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("red-flag", "red flag", model.RedFlag, "red_flags", file="red-flags.yaml", schema="red-flags",
          page="red-flags.md", links={"facets": "facet", "references": "reference"},
          convert={"not_at": lambda value: tuple(model.Exclusion(**e) for e in value)},
-         template="red-flags.md.j2", text_name="title"),
+         template="red-flags.md.j2", text_name="title", reviewed=True),
     Kind("site", "injection site", model.Site, "sites", file="sites.yaml", schema="sites", page="sites.md",
          links={"region": "region", "differentials": "facet"},
          exported_backlinks=("red_flags",),  # derived from the red flags' not_at at the site's joint (build.py)
          parts={name: "cell" for name in ("guidance", "onset", "duration", "repeat_interval", "yearly_limit",
                                           "cautions", "refer")},
-         template="sites.md.j2", text_name="name"),
+         template="sites.md.j2", text_name="name", reviewed=True),
     Kind("cell", "site table cell", model.Cell, "site_cells", parent="site", parent_attr="site", addressed=False,
          exported=False, links={"references": "reference"}),
     Kind("aftercare", "aftercare section", model.AftercareSection, "aftercare", file="aftercare.yaml", schema="aftercare",

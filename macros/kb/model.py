@@ -128,6 +128,33 @@ class Review:
         return self.status == "reviewed"
 
 
+UNREVIEWED = Review(on="", by="", status="draft")  # an entry with no review record
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewState:
+    """Where an entry's review stands against its text now (macros/kb/review.py): for the editors, never exported."""
+
+    recorded: str  # the status its record gives ("reviewed", "draft"), "" with no record
+    fingerprint: str  # of the text as it stands
+    reviewed_fingerprint: str = ""  # the one recorded with the review
+    on: str = ""
+    by: str = ""
+    next: str = ""
+    file: str = ""
+    line: int = 1
+
+    @property
+    def changed(self) -> bool:
+        """True if the text was edited after its clinical review (or the review names no text)."""
+        return self.recorded == "reviewed" and self.reviewed_fingerprint != self.fingerprint
+
+    @property
+    def done(self) -> bool:
+        """True while the recorded review covers the text as it stands."""
+        return self.recorded == "reviewed" and not self.changed
+
+
 @dataclass(frozen=True, kw_only=True)
 class Cause:
     """One reason an injection may not relieve pain."""
@@ -141,6 +168,7 @@ class Cause:
     facets: tuple[Facet, ...]
     synonyms: tuple[str, ...] = ()
     source: str = field(default="", compare=False)  # the file it came from, e.g. kb/causes/x.yaml
+    review: ReviewState | None = field(default=None, compare=False, repr=False)
 
     @property
     def checks(self) -> tuple[Check, ...]:
@@ -229,6 +257,9 @@ class RedFlag:
     facets: tuple[Facet, ...] = ()
     references: tuple[Reference, ...] = ()
     evidence: str | None = None
+    # Its clinical review as shown (kb.json carries it from the next content version on), and where it stands.
+    reviewed: Review = field(default=UNREVIEWED, compare=False, repr=False)
+    review: ReviewState | None = field(default=None, compare=False, repr=False)
     sites: tuple[Site, ...] = later()  # the site table's rows at whose joint it is asked
     regions: tuple[Region, ...] = later()  # the regions of the joints it is asked at (none if every site): for search
 
@@ -273,6 +304,8 @@ class Site:
     red_flags: tuple[RedFlag, ...] = later()
     cautions: tuple[Cell, ...] = ()
     refer: Cell
+    reviewed: Review = field(default=UNREVIEWED, compare=False, repr=False)
+    review: ReviewState | None = field(default=None, compare=False, repr=False)
 
     @property
     def cells(self) -> tuple[Cell, ...]:

@@ -225,12 +225,14 @@ def currency_problems(kb: KnowledgeBase, releases: list[Release], meta_file: Pat
         if not require_released:
             return []
         return [Problem(*at, f"version {version} is not released yet, and once a first release exists every "
-                             "published version must be: run `make release` and commit releases/")]
+                             "published version must be: the publishing workflow releases it before it builds "
+                             "(`make release-ci`), or run `make release` and commit releases/")]
     changed = [name for name, content in frozen_files(kb).items() if release.path(name).read_bytes() != content]
     if changed:
         return [Problem(*at, f"version {version} was released (releases/{version}/) and the KB no longer matches "
                              f"its {' and '.join(changed)}: a release never changes, so give the changed KB a new "
-                             "version here, say what changed in the changelog, and run `make release`")]
+                             "version here and say what changed in the changelog; CI releases the new version when "
+                             "the change reaches main")]
     return []
 
 
@@ -256,12 +258,29 @@ def published_files(releases: list[Release], site_url: str) -> dict[str, bytes |
         files[base + DATA] = with_address(release.path(DATA).read_bytes(), site_url)
         files[base + SCHEMA] = release.path(SCHEMA)
         files[base + offline_name(release.version)] = release.path(offline_name(release.version))
+        # The checksums of the files as published in this folder: `sha256sum -c SHA256SUMS` there checks a download.
+        files[base + SUMS] = "".join(f"{digest}  {name}\n" for name, digest in
+                                     published_checksums(files, release.version)).encode("utf-8")
     if releases:
         newest, latest = releases[-1], f"{PUBLISHED_DIR}/{LATEST}/"
         files[latest + DATA] = files[f"{PUBLISHED_DIR}/{newest.version}/{DATA}"]
         files[latest + SCHEMA] = newest.path(SCHEMA)
         files[latest + LATEST_OFFLINE] = newest.path(offline_name(newest.version))
     return files
+
+
+def published_checksums(files: dict[str, bytes | Path], version: str) -> list[tuple[str, str]]:
+    """[(file name, SHA-256)] of one release's files as published at v/<version>/ (kb.json with the site's address;
+    the schema and the offline copy byte for byte, so their checksums are the frozen ones)."""
+    base = f"{PUBLISHED_DIR}/{version}/"
+    found = []
+    for name in release_names(version):
+        content = files[base + name]
+        found.append((name, sha256(content) if isinstance(content, Path) else hashlib.sha256(content).hexdigest()))
+    return found
+
+
+VERSIONS_PAGE = f"{PUBLISHED_DIR}/index.md"  # the versions page: every release, its date, changes and checksums
 
 
 def release_date(kb: KnowledgeBase) -> str:

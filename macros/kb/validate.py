@@ -650,8 +650,8 @@ def check_thesaurus(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
 
 
 def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:
-    """A cause file is named by its id, takes no hand-written page's address, no two causes share an order,
-    and its next review falls after its last."""
+    """A cause file is named by its id, takes no hand-written page's address and no two causes share an order
+    (review records are checked for every reviewed kind by review.check_reviews)."""
     orders: dict[int, str] = {}
     for doc, kind in docs:
         if kind != "cause" or not isinstance(doc.data, dict):
@@ -663,11 +663,6 @@ def check_causes(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -
         if isinstance(cause_id, str) and f"causes/{cause_id}.md" in pages:
             yield Problem(doc.label, doc.line(("id",)),
                           f"cause id '{cause_id}' would replace the page docs/causes/{cause_id}.md: choose another id")
-        review = doc.data.get("reviewed")
-        if isinstance(review, dict) and isinstance(review.get("on"), str) and isinstance(review.get("next"), str) \
-                and review["next"] <= review["on"]:
-            yield Problem(doc.label, doc.line(("reviewed", "next")),
-                          f"reviewed: the next review ({review['next']}) must fall after the last one ({review['on']})")
         if isinstance(order, float) and not math.isfinite(order):
             continue  # the schema says it must be a whole number
         if isinstance(order, float):
