@@ -16,6 +16,7 @@ from .validate import (
     check_causes,
     check_citations,
     check_links,
+    check_own_pages,
     check_orphans,
     check_redirects,
     check_reserved,
@@ -145,6 +146,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     reserved, pages = frozenset(reserved_ids(docs_dir)), hand_written_pages(docs_dir)
     problems.extend(check_reserved(index, reserved))
     problems.extend(across(check_causes, pages))
+    problems.extend(across(check_own_pages, pages))
     problems.extend(across(lambda docs: check_redirects(docs, pages, reserved, ids_by_page(docs, index))))
     problems.extend(across(check_rules))
     problems.extend(across(check_citations))

@@ -20,7 +20,8 @@ from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
 ROBOTS_TXT = "robots.txt"
-GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a hand-written one (pages.py)
+GENERATED_MARK = "generated_from_kb"
+CASE_BOOST = 0.5  # below the pages of facets and red flags (1.3) and plain pages (1.0): a case teaches, it never answers  # front matter of a generated page: not a hand-written one (pages.py)
 
 
 def front_matter(meta: dict) -> str:
@@ -47,6 +48,26 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
             meta["robots"] = DRAFT_ROBOTS
         pages[src] = front_matter(meta) + renderer.render("cause.md.j2", src, cause=cause)
     return pages
+
+
+def case_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
+    """Each worked case's page source by its path, e.g. cases/knee-never-eased.md: the story, its reveals and its
+    self-test. Search finds a case below the entries it teaches, so a red flag's own entry always ranks first."""
+    renderer = renderer or Renderer(kb)
+    pages = {}
+    for case in kb.cases:
+        src = source_of(case)[0]
+        meta = {"title": case.title, "description": html.escape(case.summary), "search": {"boost": CASE_BOOST},
+                "render_macros": False, GENERATED_MARK: True}
+        if not case.reviewed.done:
+            meta["robots"] = DRAFT_ROBOTS
+        pages[src] = front_matter(meta) + renderer.render("case.md.j2", src, case=case)
+    return pages
+
+
+def cases_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
+    """The Worked cases navigation entries, one per case in file order: [{title: page source}]."""
+    return [{case.title: source_of(case)[0]} for case in kb.cases]
 
 
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
@@ -92,6 +113,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     site_url is the published address (absolute links, robots.txt); repository, where readers report problems."""
     renderer = Renderer(kb, site_url, repository)
     files = cause_pages(kb, renderer, site_url, repository)
+    files.update(case_pages(kb, renderer))
     files.update(redirect_pages(kb, renderer))
     files.update(export_files(kb, site_url))
     files[PRINT_FOOTER_CSS] = print_footer_css(kb, site_url, renderer)
