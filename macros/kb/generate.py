@@ -20,8 +20,8 @@ from .urls import page_url, source_of
 
 PRINT_FOOTER_CSS = "assets/print-footer.css"
 ROBOTS_TXT = "robots.txt"
-GENERATED_MARK = "generated_from_kb"
-CASE_BOOST = 0.5  # below the pages of facets and red flags (1.3) and plain pages (1.0): a case teaches, it never answers  # front matter of a generated page: not a hand-written one (pages.py)
+GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a hand-written one (pages.py)
+CASE_BOOST = 0.5  # below facets and red flags (1.3) and plain pages (1.0): a case teaches, it never answers
 
 
 def front_matter(meta: dict) -> str:
