@@ -176,7 +176,8 @@ def test_marking_the_red_flag_choice_wrong_and_another_right_is_refused(kb_copy)
 @pytest.mark.parametrize("count", [0, 2])
 def test_a_question_without_exactly_one_right_choice_is_refused(kb_copy, count):
     if count == 0:
-        edit_case(kb_copy, "knee-never-eased", "        right: true\n        feedback: Hip rotation", "        feedback: Hip rotation")
+        edit_case(kb_copy, "knee-never-eased", "        right: true\n        feedback: Hip rotation",
+                  "        feedback: Hip rotation")
     else:
         edit_case(kb_copy, "knee-never-eased", "      - option: A post-injection flare\n",
                   "      - option: A post-injection flare\n        right: true\n")
@@ -241,7 +242,8 @@ def test_a_case_id_cannot_take_the_teaching_page(kb_copy):
 
 
 def test_a_timeline_cell_twice_or_missing_is_refused(kb_copy):
-    replace_in(kb_copy / TIMELINE, "  anaesthetic: no-relief\n  steroid: shorter\n", "  anaesthetic: relief\n  steroid: shorter\n")
+    replace_in(kb_copy / TIMELINE, "  anaesthetic: no-relief\n  steroid: shorter\n",
+               "  anaesthetic: relief\n  steroid: shorter\n")
     line = line_of(kb_copy / TIMELINE, "steroid: shorter", 2)
     problems = problems_of(kb_copy)
     assert f"kb/timeline.yaml:{line}: entry 'timeline-late-relief-only': the timeline already has a cell for " \
