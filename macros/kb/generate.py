@@ -21,7 +21,6 @@ from .urls import page_url, source_of
 PRINT_FOOTER_CSS = "assets/print-footer.css"
 ROBOTS_TXT = "robots.txt"
 GENERATED_MARK = "generated_from_kb"  # front matter of a generated page: not a hand-written one (pages.py)
-CASE_BOOST = 0.5  # below facets and red flags (1.3) and plain pages (1.0): a case teaches, it never answers
 
 
 def front_matter(meta: dict) -> str:
@@ -52,12 +51,13 @@ def cause_pages(kb: KnowledgeBase, renderer: Renderer | None = None, site_url: s
 
 def case_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
     """Each worked case's page source by its path, e.g. cases/knee-never-eased.md: the story, its reveals and its
-    self-test. Search finds a case below the entries it teaches, so a red flag's own entry always ranks first."""
+    self-test. A case page is kept out of search: a story full of symptoms would otherwise outrank the red flag or
+    entry a reader is looking for (it did, in the search-safety set); the teaching page lists every case."""
     renderer = renderer or Renderer(kb)
     pages = {}
     for case in kb.cases:
         src = source_of(case)[0]
-        meta = {"title": case.title, "description": html.escape(case.summary), "search": {"boost": CASE_BOOST},
+        meta = {"title": case.title, "description": html.escape(case.summary), "search": {"exclude": True},
                 "render_macros": False, GENERATED_MARK: True}
         if not case.reviewed.done:
             meta["robots"] = DRAFT_ROBOTS

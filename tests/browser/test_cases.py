@@ -177,7 +177,7 @@ def test_each_case_prints_on_one_a4_page_with_and_without_its_answers(page, serv
         assert len(pages) == 1, f"{case.id}: {len(pages)} pages"
         text = pages[0].replace(" ", "")
 
-        def has(value: str) -> bool:
+        def has(value: str, text: str = text) -> bool:
             return squash(value)[:60].replace(" ", "") in text
 
         assert has(case.title) and has(case.story) and has(case.step("found").text)
