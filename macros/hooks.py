@@ -21,7 +21,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
-from macros.kb.generate import causes_nav, generated_files, moved_anchors, versions_page  # noqa: E402
+from macros.kb.generate import cases_nav, causes_nav, generated_files, moved_anchors, versions_page  # noqa: E402
 from macros.kb.pagesafety import content_problems, finish_page, theme_scripts  # noqa: E402
 from macros.kb.publish import address_problem, footer_html  # noqa: E402
 from macros.kb.releases import VERSIONS_PAGE, published_files  # noqa: E402
@@ -32,25 +32,28 @@ from macros.kb.urls import source_of  # noqa: E402
 from macros.site import current_kb, is_offline, site_releases  # noqa: E402
 
 CAUSES_SECTION = "Causes"
+CASES_SECTION = "Worked cases"
 SEARCH_PLUGIN = "material/search"
 
 
 @event_priority(100)
 def on_config(config):
     """Check the site's and the repository's addresses, load the KB (failing the build on any problem) and list
-    every cause under Causes."""
+    every cause under Causes and every worked case under Worked cases."""
     problems = [address_problem(config.site_url, "SITE_URL (site_url)", folder=True),
                 address_problem(config.extra.get("repository"), "KB_REPOSITORY (extra.repository)")]
     if any(problems):
         raise PluginError("\n".join(p for p in problems if p))
     kb = current_kb()
     nav = config.nav or []
+    sections = {CAUSES_SECTION: causes_nav(kb), CASES_SECTION: cases_nav(kb)}
     for i, item in enumerate(nav):
-        if isinstance(item, dict) and CAUSES_SECTION in item:
-            index = item[CAUSES_SECTION]
-            # Keep only the hand-written index page, so a rebuild never lists a cause twice.
+        section = next((name for name in sections if isinstance(item, dict) and name in item), None)
+        if section:
+            index = item[section]
+            # Keep only the hand-written index page, so a rebuild never lists an entry twice.
             index = [page for page in (index if isinstance(index, list) else [index]) if isinstance(page, str)]
-            nav[i] = {CAUSES_SECTION: index + causes_nav(kb)}
+            nav[i] = {section: index + sections[section]}
     # The KB version and the licences in every page footer, beside the disclaimer.
     note = footer_html(kb)
     if note not in config.copyright:

@@ -83,6 +83,11 @@ def define_env(env) -> None:
                     offline_name=offline_name, latest_offline=LATEST_OFFLINE)
 
     @env.macro
+    def cases_index() -> str:
+        """Every worked case with its site, its pattern on the timeline and its learning points (teaching page)."""
+        return draw("cases_index.md.j2", cases=kb.cases, version=kb.meta.version, released=released, site_url=site_url)
+
+    @env.macro
     def citation() -> str:
         """The suggested citation: the version and, once it is released, its frozen address."""
         return draw("citation.md.j2", version=kb.meta.version, released=released, site_url=site_url).strip()

@@ -104,6 +104,7 @@ PAGE_OF_EACH_TEMPLATE = {
     "approach": "approach/", "causes_index": "causes/", "cause": "causes/delayed-effect/", "changelog": "changelog/",
     "index_of": "conditions/", "faq": "faq/", "glossary": "glossary/", "red-flags": "red-flags/",
     "references": "references/", "sites": "sites/", "downloads (training)": "training/",
+    "case": "cases/hot-knee-on-day-four/", "cases_index": "cases/",
 }
 
 

@@ -18,6 +18,7 @@ from .validate import (
     check_citations,
     check_links,
     check_orphans,
+    check_own_pages,
     check_redirects,
     check_reserved,
     check_rules,
@@ -147,6 +148,7 @@ def _check(kb_dir: Path) -> tuple[dict[str, list[Document]], KnowledgeBase | Non
     problems.extend(check_reserved(index, reserved))
     problems.extend(across(check_causes, pages))
     problems.extend(across(check_reviews))
+    problems.extend(across(check_own_pages, pages))
     problems.extend(across(lambda docs: check_redirects(docs, pages, reserved, ids_by_page(docs, index))))
     problems.extend(across(check_rules))
     problems.extend(across(check_citations))

@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
     checks = sum(len(f.checks) for f in kb.facets)
     print(f"KB {kb.meta.version} is valid: {len(kb.causes)} causes, {len(kb.facets)} facets, "
           f"{checks} checks, {len(kb.faq)} FAQ entries, {len(kb.steps)} steps, {len(kb.red_flags)} red flags, "
-          f"{len(kb.sites)} injection sites ({elapsed:.0f} ms)")
+          f"{len(kb.sites)} injection sites, {len(kb.cases)} worked cases ({elapsed:.0f} ms)")
     return 0
 
 

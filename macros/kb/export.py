@@ -30,8 +30,9 @@ def _exported_fields(kind: Kind) -> list[dataclasses.Field]:
 def _value(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_value(v) for v in value]
-    if dataclasses.is_dataclass(value):
-        return value.id if hasattr(value, "id") else dataclasses.asdict(value)
+    if dataclasses.is_dataclass(value):  # an entry by its id; an id-less part (a review, a question) whole
+        return value.id if hasattr(value, "id") else {f.name: _value(getattr(value, f.name))
+                                                      for f in dataclasses.fields(value)}
     return value
 
 

@@ -90,6 +90,27 @@ def versions_page(kb: KnowledgeBase, releases: list, files: dict, renderer: Rend
         checksums={r.version: published_checksums(files, r.version) for r in releases})
 
 
+def case_pages(kb: KnowledgeBase, renderer: Renderer | None = None) -> dict[str, str]:
+    """Each worked case's page source by its path, e.g. cases/knee-never-eased.md: the story, its reveals and its
+    self-test. A case page is kept out of search: a story full of symptoms would otherwise outrank the red flag or
+    entry a reader is looking for (it did, in the search-safety set); the teaching page lists every case."""
+    renderer = renderer or Renderer(kb)
+    pages = {}
+    for case in kb.cases:
+        src = source_of(case)[0]
+        meta = {"title": case.title, "description": html.escape(case.summary), "search": {"exclude": True},
+                "render_macros": False, GENERATED_MARK: True}
+        if not case.reviewed.done:
+            meta["robots"] = DRAFT_ROBOTS
+        pages[src] = front_matter(meta) + renderer.render("case.md.j2", src, case=case)
+    return pages
+
+
+def cases_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
+    """The Worked cases navigation entries, one per case in file order: [{title: page source}]."""
+    return [{case.title: source_of(case)[0]} for case in kb.cases]
+
+
 def causes_nav(kb: KnowledgeBase) -> list[dict[str, str]]:
     """The Causes navigation entries, one per cause in order: [{title: page source}]."""
     return [{cause.title: source_of(cause)[0]} for cause in kb.causes]
@@ -134,6 +155,7 @@ def generated_files(kb: KnowledgeBase, site_url: str = "", repository: str = "")
     renderer = Renderer(kb, site_url, repository)
     files = cause_pages(kb, renderer, site_url, repository)
     files.update(aftercare_pages(kb, renderer))
+    files.update(case_pages(kb, renderer))
     files.update(redirect_pages(kb, renderer))
     files[REVIEW_PAGE] = review_page(kb, renderer)
     files.update(export_files(kb, site_url))

@@ -31,7 +31,7 @@ SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "blob", "file"})
 
 # Fields that hold paragraphs; every other text field is one line.
 BLOCK_FIELDS = frozenset({"overview", "explanation", "detail", "answer", "definition", "evidence_note", "examples",
-                          "next_steps", "finding", "note", "text", "signs", "action", "misconception"})
+                          "next_steps", "finding", "note", "text", "signs", "action", "misconception", "story"})
 # Fields no page shows (a reference's note is for editors only): checked as text, but free to hold brackets.
 EDITORS_ONLY_FIELDS = frozenset({"note"})
 # Square brackets open links: past this many in one text, Markdown's link scanning grows with their square.

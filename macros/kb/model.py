@@ -349,6 +349,119 @@ class AftercareSection:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TimelineCell:
+    """One cell of the response timeline: how the pain answered the local anaesthetic and then the steroid, what
+    that pattern suggests, and the facets and red flags to read."""
+
+    id: str
+    anaesthetic: str  # a key of ANAESTHETIC_RESPONSES, or "either" for a cell that spans both columns
+    steroid: str  # a key of STEROID_RESPONSES
+    title: str
+    suggests: str
+    facets: tuple[Facet, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    cases: tuple[Case, ...] = later()  # the worked cases that show this pattern
+
+
+# The timeline's columns (the first hours, while the local anaesthetic acts) and rows (the weeks after).
+ANAESTHETIC_RESPONSES = {"relief": "Pain eased while the anaesthetic acted",
+                         "no-relief": "No relief even while the anaesthetic acted"}
+# Worse first: a red flag comes before everything else.
+STEROID_RESPONSES = {"worse": "Worse than before the injection", "none": "No relief once the anaesthetic wore off",
+                     "shorter": "Relief from the steroid, but shorter each time"}
+# The stages of a worked case, in the order they are revealed, each with its heading.
+CASE_STAGES = {"ask": "What to ask", "found": "What was found", "reasoning": "The reasoning", "done": "What was done"}
+# The self-test's two questions, in order.
+CASE_QUESTIONS = {"reason": "What is the most likely reason?", "first": "What should come first?"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice:
+    """One answer offered in a case's self-test, with the line of feedback a reader who picks it sees."""
+
+    option: str
+    feedback: str
+    right: bool = False
+    red_flag: str | None = None  # the id of the red flag (one the story holds) that this choice acts on
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """One self-test question of a case: its choices, exactly one of them right (written by hand, never generated)."""
+
+    choices: tuple[Choice, ...]
+
+    @property
+    def answer(self) -> Choice:
+        """The right choice."""
+        return next(choice for choice in self.choices if choice.right)
+
+
+def question(value: dict) -> Question:
+    """A self-test question from its YAML."""
+    return Question(choices=tuple(Choice(**choice) for choice in value["choices"]))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseStep:
+    """One revealed stage of a worked case (what to ask, what was found, the reasoning, what was done)."""
+
+    id: str
+    stage: str  # a key of CASE_STAGES
+    text: str
+    facets: tuple[Facet, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    sites: tuple[Site, ...] = ()
+    case: Case = later(None)  # type: ignore[assignment]
+
+    @property
+    def heading(self) -> str:
+        """The stage as the page heads it ("What to ask")."""
+        return CASE_STAGES[self.stage]
+
+    @property
+    def title(self) -> str:
+        """The step named with its case, for lists of links ("A knee that never settled: what to ask")."""
+        return f"{self.case.title}: {self.heading[0].lower()}{self.heading[1:]}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case:
+    """A worked case for teaching: a fictional composite story, its stepwise reveals and a self-test."""
+
+    id: str
+    title: str
+    summary: str
+    site: Site
+    timeline: TimelineCell
+    reviewed: Review
+    story: str
+    red_flags_present: tuple[RedFlag, ...] = ()  # red flags whose features the story holds: acting on one comes first
+    steps: tuple[CaseStep, ...]
+    reason: Question
+    first: Question
+    learning_points: tuple[str, ...]
+    evidence: str
+    evidence_note: str
+    references: tuple[Reference, ...] = ()
+    synonyms: tuple[str, ...] = ()  # search words, never shown
+
+    def step(self, stage: str) -> CaseStep:
+        """The case's step at this stage ("ask", "found", "reasoning", "done")."""
+        return next(s for s in self.steps if s.stage == stage)
+
+    def reading(self, name: str) -> tuple[Entry, ...]:
+        """The entries a self-test question's feedback links: for the reason, the reasoning step's red flags and
+        facets; for what comes first, the red flags the story holds, then those and the facets of what was done."""
+        if name == "reason":
+            found = (*self.step("reasoning").red_flags, *self.step("reasoning").facets)
+        else:
+            done = self.step("done")
+            found = (*self.red_flags_present, *done.red_flags, *done.facets)
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True, kw_only=True)
 class Redirect:
     """An old published address and the entry it now leads to."""
 

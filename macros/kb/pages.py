@@ -15,8 +15,8 @@ HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t]*(?:\{[^}]*#([A-Za-z0-9_-]+)[^}]*\
 TEMPLATE_IDS = frozenset({"references", "kb-summary-text", "kb-cause"})
 TEMPLATE_ID_PREFIXES = ("kb-", "cite-", "md-", "__")
 # Pages whose templates also give element ids to entries published elsewhere: page source -> those kinds.
-# (The causes index and the checklist head a section with each cause's id.)
-TEMPLATE_PAGE_IDS = {"causes/index.md": ("cause",), "checklist.md": ("cause",)}
+# (The causes index and the checklist head a section with each cause's id; the teaching page, each case's.)
+TEMPLATE_PAGE_IDS = {"causes/index.md": ("cause",), "checklist.md": ("cause",), "cases/index.md": ("case",)}
 # The changelog heads each release with its version as an id: 1.3.0 -> v1-3-0.
 CHANGELOG_PAGE = "changelog.md"
 

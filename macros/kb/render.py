@@ -13,9 +13,9 @@ from markupsafe import Markup, escape
 
 from .kinds import label
 from .markup import CITATION
-from .model import JOINTS, Cause, KnowledgeBase, Reference
+from .model import ANAESTHETIC_RESPONSES, CASE_QUESTIONS, CASE_STAGES, JOINTS, STEROID_RESPONSES, Cause, KnowledgeBase, Reference
 from .publish import edit_url, report_url
-from .urls import link_from
+from .urls import link_from, url_of
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -46,13 +46,16 @@ class Renderer:
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
-                                urgency_marks=URGENCY_MARKS, joints=JOINTS)
+                                urgency_marks=URGENCY_MARKS, joints=JOINTS, anaesthetic_responses=ANAESTHETIC_RESPONSES,
+                                steroid_responses=STEROID_RESPONSES, case_stages=CASE_STAGES,
+                                case_questions=CASE_QUESTIONS)
         self.env.filters["label"] = label
         self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text
         self.env.filters["md_text"] = md_text
         self.env.filters["md_url"] = md_url
         self.env.filters["short_cite"] = short_cite
+        self.env.filters["address"] = url_of
         self.env.globals["citation_numbers"] = citation_numbers
         self.env.globals["report_url"] = lambda entry: report_url(repository, entry, kb.meta.version, site_url)
         self.env.globals["edit_url"] = lambda entry: edit_url(repository, entry)

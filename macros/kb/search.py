@@ -178,7 +178,8 @@ def keywords_by_place(kb: KnowledgeBase) -> dict[tuple[str, str], dict]:
 # where they describe it (its conditions and regions).
 LINK_LINES = ("Red flags", "Red flags to exclude", "Injection sites", "Related", "Conditions and regions", "Sources",
               "Cited in", "Causes", "Causes examined", "See also", "Consider when", "Usual differentials", "Where",
-              "Read more")
+              "Read more", "Read", "Red flags first", "Worked case", "Worked cases", "Entries", "Sites", "Site",
+              "Red flag in the story")
 _LINK_LINE = re.compile(r"<p>(?:" + "|".join(re.escape(label) for label in LINK_LINES) + r"): .*?</p>", re.S)
 
 

@@ -21,7 +21,7 @@ import jsonschema
 from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
 from .markup import BLOCK_FIELDS, CITATION, link_problem, text_problems
-from .model import JOINTS
+from .model import ANAESTHETIC_RESPONSES, CASE_QUESTIONS, CASE_STAGES, JOINTS, STEROID_RESPONSES
 from .pages import CHANGELOG_PAGE, TEMPLATE_ID_PREFIXES, TEMPLATE_PAGE_IDS, version_id
 from .problems import KbError, Problem
 from .search import words as search_words
@@ -474,11 +474,15 @@ def check_rules(docs: list[tuple[Document, str]]) -> Iterator[Problem]:
     jointless = {entry.get("id") for doc, kind_name in docs if kind_name == "region"
                  for _, entry, _ in entries(doc, kind_name) if "joint" not in entry}
     for doc, kind_name in docs:
+        if kind_name == "timeline":
+            yield from _check_timeline(doc)
         for path, entry, kind in entries(doc, kind_name):
             if kind is not None and kind.name == "check":
                 yield from _check_item_rules(doc, path, entry, jointless)
             if kind is not None and kind.name == "red-flag":
                 yield from _check_not_at(doc, path, entry)
+            if kind is not None and kind.name == "case":
+                yield from _check_case(doc, path, entry)
             if kind is not None and kind.name == "site" and entry.get("region") in jointless:
                 yield Problem(doc.label, doc.line(path + ("region",)),
                               f"{_where(doc, path + ('id',))}region '{entry['region']}' is not a joint the checklist "
@@ -587,6 +591,94 @@ def _check_not_at(doc: Document, path: tuple, entry: dict) -> Iterator[Problem]:
     if seen == set(JOINTS):
         yield Problem(doc.label, doc.key_line(path + ("not_at",)),
                       f"{where}not_at leaves out every site: a red flag must be asked at one site at least")
+
+
+def _check_timeline(doc: Document) -> Iterator[Problem]:
+    """The response timeline fills its table once: each anaesthetic response against each steroid response has
+    exactly one cell (a cell for 'either' anaesthetic response fills both rows of its column)."""
+    seen: dict[tuple[str, str], str] = {}
+    for i, cell in enumerate(_list(doc.data)):
+        if not isinstance(cell, dict):
+            continue
+        row, column = cell.get("anaesthetic"), cell.get("steroid")
+        if column not in STEROID_RESPONSES or row not in (*ANAESTHETIC_RESPONSES, "either"):
+            continue  # the schema reports it
+        for each in (ANAESTHETIC_RESPONSES if row == "either" else (row,)):
+            if (each, column) in seen:
+                yield Problem(doc.label, doc.line((i, "steroid")),
+                              f"{_where(doc, (i, 'id'))}the timeline already has a cell for anaesthetic '{each}' and "
+                              f"steroid '{column}' ('{seen[each, column]}'): one cell each")
+            else:
+                seen[each, column] = str(cell.get("id"))
+    missing = [f"{row}/{column}" for column in STEROID_RESPONSES for row in ANAESTHETIC_RESPONSES
+               if (row, column) not in seen]
+    if seen and missing:
+        yield Problem(doc.label, 1, f"the timeline has no cell for {', '.join(missing)} (anaesthetic/steroid): "
+                                    "fill every cell of the table")
+
+
+def check_own_pages(docs: list[tuple[Document, str]], pages: dict[str, set[str]]) -> Iterator[Problem]:
+    """An entry with a page of its own (a worked case) takes no hand-written page's address."""
+    for doc, kind_name in docs:
+        kind = KINDS_BY_NAME.get(kind_name)
+        if kind is None or not kind.page or "{id}" not in kind.page or kind.file.endswith("/"):
+            continue  # a cause's file is checked with its name (check_causes)
+        for path, entry, entry_kind in entries(doc, kind_name):
+            page = kind.page.format(id=entry.get("id")) if entry_kind is kind else None
+            if isinstance(entry.get("id"), str) and page in pages:
+                yield Problem(doc.label, doc.line(path + ("id",)),
+                              f"{kind.noun} id '{entry['id']}' would replace the page docs/{page}: choose another id")
+
+
+CASE_STAGE_ORDER = tuple(CASE_STAGES)
+
+
+def _check_case(doc: Document, path: tuple, entry: dict) -> Iterator[Problem]:
+    """A worked case reveals its four stages once each, in order; each self-test question has exactly one right
+    choice; a choice acts only on a red flag the story holds, and when the story holds one, acting on it is the
+    only right "what first"; no doses anywhere in it."""
+    where = _where(doc, path + ("id",))
+    stages = [step.get("stage") for step in _list(entry.get("steps")) if isinstance(step, dict)]
+    if all(isinstance(s, str) for s in stages) and len(stages) == len(CASE_STAGE_ORDER) \
+            and tuple(stages) != CASE_STAGE_ORDER and set(stages) <= set(CASE_STAGE_ORDER):
+        yield Problem(doc.label, doc.key_line(path + ("steps",)),
+                      f"{where}'steps' must reveal {', '.join(CASE_STAGE_ORDER)} once each, in that order "
+                      f"(got {', '.join(stages)})")
+    review = entry.get("reviewed")
+    if isinstance(review, dict) and isinstance(review.get("on"), str) and isinstance(review.get("next"), str) \
+            and review["next"] <= review["on"]:
+        yield Problem(doc.label, doc.line(path + ("reviewed", "next")),
+                      f"{where}reviewed: the next review ({review['next']}) must fall after the last one ({review['on']})")
+    present = [f for f in _list(entry.get("red_flags_present")) if isinstance(f, str)]
+    for name in CASE_QUESTIONS:
+        question = entry.get(name)
+        choices = _list(question.get("choices")) if isinstance(question, dict) else []
+        right = [i for i, c in enumerate(choices) if isinstance(c, dict) and c.get("right") is True]
+        if choices and len(right) != 1:
+            yield Problem(doc.label, doc.key_line(path + (name,)),
+                          f"{where}'{name}' must have exactly one right choice ('right: true'), found {len(right)}")
+        for i, choice in enumerate(choices):
+            flag = choice.get("red_flag") if isinstance(choice, dict) else None
+            if isinstance(flag, str) and flag not in present:
+                yield Problem(doc.label, doc.line(path + (name, "choices", i, "red_flag")),
+                              f"{where}choice {i + 1} of '{name}' acts on the red flag '{flag}', which the story "
+                              "does not hold: list it in 'red_flags_present', or remove it from the choice")
+        if name == "first" and present and len(right) == 1:
+            answer = choices[right[0]]
+            if answer.get("red_flag") not in present:
+                yield Problem(doc.label, doc.line(path + (name, "choices", right[0])),
+                              f"{where}the story holds the red flag{'s' if len(present) > 1 else ''} "
+                              f"{', '.join(repr(f) for f in present)}: the right 'first' choice must act on it "
+                              "('red_flag: <id>'), since a red flag comes before everything else")
+            for i, choice in enumerate(choices):
+                if i != right[0] and isinstance(choice, dict) and choice.get("red_flag") in present:
+                    yield Problem(doc.label, doc.line(path + (name, "choices", i)),
+                                  f"{where}choice {i + 1} of 'first' acts on the red flag '{choice['red_flag']}' but "
+                                  "is marked wrong: acting on a red flag the story holds is never a wrong first step")
+    for at, text in doc.strings():
+        if at[:len(path)] == path and isinstance(text, str) and DOSE.search(text):
+            yield Problem(doc.label, doc.text_line(at, text, DOSE.search(text).start()),
+                          f"{where}a worked case gives no doses: point to the product information instead")
 
 
 def check_citations(docs: list[tuple[Document, str]]) -> Iterator[Problem]:

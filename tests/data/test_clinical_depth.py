@@ -20,11 +20,13 @@ def prose(kb):
     """Every reader-facing text of the KB with where it is, synonyms left out (American spellings may be
     search words) and the references' own titles and findings too (they are the verified list's words)."""
     for kind_attr in ("causes", "facets", "checks", "faq", "steps", "alternatives", "glossary", "red_flags", "sites",
-                      "site_cells"):
+                      "site_cells", "timeline", "cases", "case_steps"):
         for entry in getattr(kb, kind_attr):
             for name, value in vars(entry).items():
-                if name in ("synonyms", "id", "source", "urgency", "evidence"):
+                if name in ("synonyms", "id", "source", "urgency", "evidence", "stage", "anaesthetic", "steroid"):
                     continue
+                if name in ("reason", "first"):  # a case's self-test: each choice and its feedback are taught too
+                    value = tuple(text for choice in value.choices for text in (choice.option, choice.feedback))
                 for text in (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ():
                     if isinstance(text, str):
                         yield f"{getattr(entry, 'id', kind_attr)}.{name}", CITATION.sub("", text)

@@ -16,7 +16,7 @@ import markdown
 import pytest
 
 from macros.kb import load_kb
-from macros.kb.generate import aftercare_pages, cause_pages
+from macros.kb.generate import aftercare_pages, case_pages, cause_pages
 from macros.kb.kinds import KINDS
 from macros.kb.markup import MARKDOWN_EXTENSIONS
 from macros.kb.render import Renderer, md_text, md_url
@@ -45,10 +45,14 @@ def draw_pages(kb) -> dict[str, str]:
     for kind in KINDS:
         if kind.template and kind.page and "{id}" not in kind.page:
             entries = [e for e in getattr(kb, kind.attr) if kind.is_published(e)]
-            sources[kind.page] = renderer.render(kind.template, kind.page, entries=entries, kind=kind)
+            sources[kind.page] = sources.get(kind.page, "") + renderer.render(kind.template, kind.page, entries=entries,
+                                                                              kind=kind)
     sources["index.md"] = (renderer.render("cause_cards.md.j2", "index.md", causes=kb.causes)
                            + renderer.render("red_flags_box.md.j2", "index.md", flags=kb.red_flags))
     sources["causes/index.md"] = renderer.render("causes_index.md.j2", "causes/index.md", causes=kb.causes)
+    sources.update({src: text.split("---\n\n", 1)[1] for src, text in case_pages(kb, renderer).items()})
+    sources["cases/index.md"] = renderer.render("cases_index.md.j2", "cases/index.md", cases=kb.cases, version="1.0.0",
+                                                released=["1.0.0"], site_url="https://kb.example.org/")
     sources["checklist.md"] = renderer.render_checklist("checklist.md", address="")
     sources["changelog.md"] = renderer.render("changelog.md.j2", "changelog.md", changes=kb.meta.changelog,
                                               released=[], offline_name=str)
@@ -76,7 +80,8 @@ def offsite_links(pages: dict[str, str]) -> list[tuple[str, str]]:
 FIELDS = [("cause", "title"), ("cause", "summary"), ("facet", "title"), ("facet", "summary"), ("check", "ask"),
           ("condition", "name"), ("region", "name"), ("term", "term"), ("faq", "question"), ("step", "title"),
           ("alternative", "title"), ("red-flag", "title"), ("red-flag", "ask"), ("site", "name"), ("aftercare", "heading"),
-          ("reference", "title"), ("reference", "authors"), ("reference", "source"), ("reference", "doi")]
+          ("reference", "title"), ("reference", "authors"), ("reference", "source"), ("reference", "doi"),
+          ("case", "title"), ("case", "summary"), ("timeline", "title"), ("timeline", "suggests")]
 
 
 @pytest.mark.parametrize("kind,field", FIELDS, ids=[f"{k}.{f}" for k, f in FIELDS])
