@@ -25,6 +25,10 @@ ENTRIES = {
     "red-flag": ("red-flags.yaml", "- id: joint-infection",
                  "  urgency: emergency\n", "  urgency: same-day\n"),
     "site": ("sites.yaml", "- id: knee-joint", "  name: Knee joint", "  name: Knee joint (tibiofemoral)"),
+    "case": ("cases.yaml", "- id: hot-knee-on-day-four", "  title: A knee that is worse on day four",
+             "  title: A knee that is worse on the fourth day"),
+    "aftercare": ("aftercare.yaml", "- id: call-999", '  heading: "Call 999 now if you have:"',
+                  '  heading: "Call 999 at once if you have:"'),
 }
 RECORD = ('reviewed:\n  status: reviewed\n  "on": "2026-12-01"\n  by: consultant rheumatologist\n'
           '  "next": "2027-12-01"\n')
@@ -51,7 +55,7 @@ def set_record(kb_dir: Path, kind: str, fingerprint: str | None = None) -> tuple
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- id:")), len(lines))
         old = next((i for i in range(start, end) if lines[i].startswith("  reviewed:")), None)
         if old is not None:  # replace the record written before
-            stop = next(i for i in range(old + 1, len(lines)) if not lines[i].startswith("    "))
+            stop = next((i for i in range(old + 1, len(lines)) if not lines[i].startswith("    ")), len(lines))
             del lines[old:stop]
             end -= stop - old
         while not lines[end - 1].strip():
@@ -72,7 +76,8 @@ def edit(kb_dir: Path, kind: str) -> None:
 
 def entry(kb, kind: str):
     attr = next(k.attr for k in KINDS if k.name == kind)
-    wanted = {"cause": "delayed-effect", "red-flag": "joint-infection", "site": "knee-joint"}[kind]
+    wanted = {"cause": "delayed-effect", "red-flag": "joint-infection", "site": "knee-joint", "case": "hot-knee-on-day-four",
+              "aftercare": "call-999"}[kind]
     return next(e for e in getattr(kb, attr) if e.id == wanted)
 
 
@@ -89,7 +94,7 @@ def review_in_editors_way(kb_copy: Path, kind: str):
 
 def test_every_reviewed_kind_declares_the_same_review_record_in_its_schema():
     reviewed = [k for k in KINDS if k.reviewed]
-    assert {k.name for k in reviewed} >= {"cause", "red-flag", "site"}
+    assert {k.name for k in reviewed} >= {"cause", "red-flag", "site", "case", "aftercare"}
     records = []
     for kind in reviewed:
         schema = json.loads((SCHEMA / f"{kind.schema}.schema.json").read_text(encoding="utf-8"))
