@@ -7,7 +7,9 @@
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     var target = id && document.getElementById(id);
-    var details = target && target.closest("details");
+    // The target is inside the row's <details>, or is the heading of an injection site's row.
+    var row = target && target.closest(".kb-site");
+    var details = target && (target.closest("details") || (row && row.querySelector("details")));
     if (!details || details.open) return;
     details.open = true;
     target.scrollIntoView();
@@ -15,7 +17,7 @@
 
   var closedForPrint = [];
   window.addEventListener("beforeprint", function () {
-    closedForPrint = Array.prototype.filter.call(document.querySelectorAll("details.kb-site:not([open])"), function (d) {
+    closedForPrint = Array.prototype.filter.call(document.querySelectorAll("details.kb-site-details:not([open])"), function (d) {
       d.open = true;
       return true;
     });
