@@ -32,6 +32,20 @@ URGENCY_LABELS = {"emergency": "Emergency: refer now", "same-day": "Same day", "
                   "routine": "Routine referral"}
 URGENCY_MARKS = {"emergency": "\u25b2\u25b2", "same-day": "\u25b2", "urgent": "\u25c6", "routine": "\u25cb"}
 
+# What each badge means, for the legend every badge on the injection sites page links to.
+EVIDENCE_MEANINGS = {
+    "supported": "A cited review, trial or guideline backs the graded claim.",
+    "mixed": "Cited studies disagree about the graded claim.",
+    "expert-opinion": "Plausible practice with little direct evidence: no verified source supports the graded claim.",
+    "doubtful": "A common claim that the evidence does not bear out.",
+}
+URGENCY_MEANINGS = {
+    "emergency": "Act now: an ambulance, the emergency department or the on-call team at once.",
+    "same-day": "Assessment or referral today.",
+    "urgent": "An urgent referral or test within days; the red flag says how soon.",
+    "routine": "A routine referral.",
+}
+
 
 class Renderer:
     """Renders the partials in macros/templates for one KB.
@@ -48,7 +62,8 @@ class Renderer:
         self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
                                 urgency_marks=URGENCY_MARKS, joints=JOINTS, anaesthetic_responses=ANAESTHETIC_RESPONSES,
                                 steroid_responses=STEROID_RESPONSES, case_stages=CASE_STAGES,
-                                case_questions=CASE_QUESTIONS)
+                                case_questions=CASE_QUESTIONS, evidence_meanings=EVIDENCE_MEANINGS,
+                                urgency_meanings=URGENCY_MEANINGS, joint_labels=JOINTS)
         self.env.filters["label"] = label
         self.env.filters["fingerprint"] = fingerprint
         self.env.filters["link_text"] = link_text

@@ -25,7 +25,8 @@ from tests.support import ROOT
 
 QUERY_DIR = ROOT / "tests" / "search"
 QUERY_SETS = {"tuning": ("queries.yaml", "dev.yaml", "dev-voices.yaml", "dev-mixed.yaml", "dev-point-of-care.yaml",
-                         "dev-stories.yaml", "dev-breadth.yaml", "dev-sites.yaml", "dev-aftercare.yaml"),
+                         "dev-stories.yaml", "dev-breadth.yaml", "dev-sites.yaml", "dev-aftercare.yaml",
+                         "dev-differentials.yaml"),
               "held-out": ("heldout.yaml",)}
 SAFETY_FILE = QUERY_DIR / "safety.yaml"
 TOP = 3  # result links that count
