@@ -90,9 +90,9 @@ def test_every_sheet_has_the_blanks_and_the_safety_netting_first(kb, joint):
                   "loss of sight", "infection", "weeks after"):
         assert words in box, (joint, words)
     text = " ".join(p.text for _s, pts in sections for p in pts)
-    for words in ("numb", "2 or 3 days", "two weeks to help", "review", "Rest", "red and warm", "sleep", "mood",
+    for words in ("numb", "2 or 3 days", "sometimes longer", "review", "Rest", "red and warm", "sleep", "mood",
                   "blood pressure", "periods", "menopause", "lighter", "darker skin", "blood sugar", "ritonavir",
-                  "cobicistat", "other steroids", "thin your blood", "operation", "new one each time"):
+                  "cobicistat", "other steroids", "thin your blood", "operation", "new one at each injection"):
         assert words in text, (joint, words)
 
 
