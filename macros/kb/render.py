@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .kinds import label
 from .markup import CITATION
-from .model import JOINTS, Cause, KnowledgeBase, Reference
+from .model import ANSWERS, JOINTS, Cause, KnowledgeBase, Reference
 from .publish import edit_url, report_url
 from .urls import link_from
 
@@ -45,7 +45,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
+        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS, answers=ANSWERS,
                                 urgency_marks=URGENCY_MARKS)
         self.env.filters["label"] = label
         self.env.filters["fingerprint"] = fingerprint
