@@ -601,6 +601,31 @@
     if (this.bar) style.setProperty("--kb-bar-height", (getComputedStyle(this.bar).display === "none" ? 0 : this.bar.getBoundingClientRect().height) + "px");
   };
 
+  // --- paper ---------------------------------------------------------------------------------------------
+
+  // On paper, Notes and Plan take the space the form leaves on its last page. While the page is laid out for print
+  // (the print media query matches), the root's scroll height is one page's printable height and each box's
+  // position counts pages end to end: the lines that fit below the form are added, half to each; none once printed.
+  Checklist.prototype.fillNotes = function (printing) {
+    var notes = this.root.querySelector("[data-kb-print-notes]");
+    if (!notes) return;
+    notes.querySelectorAll("[data-kb-added]").forEach(function (line) { line.remove(); });
+    if (!printing) return;
+    var page = document.documentElement.scrollHeight, model = notes.querySelector("[data-kb-notes-for]");
+    var bottom = notes.getBoundingClientRect().bottom + window.scrollY, line = model.getBoundingClientRect().height;
+    if (!(page > 0) || !(line > 0)) return;
+    var left = Math.ceil(bottom / page) * page - bottom - 2, lines = Math.max(0, Math.floor(left / line));
+    ["notes", "plan"].forEach(function (name, i) {
+      var after = notes.querySelector('[data-kb-notes-for="' + name + '"]');
+      for (var n = 0; n < (i === 0 ? Math.ceil(lines / 2) : Math.floor(lines / 2)); n++) {
+        var copy = model.cloneNode(true);
+        copy.removeAttribute("data-kb-notes-for");
+        copy.setAttribute("data-kb-added", "");
+        after.after(copy);
+      }
+    });
+  };
+
   // --- deep links ------------------------------------------------------------------------------------
 
   // The entry a link's #anchor names, when the chosen site hides it: the page says so and offers to show it,
@@ -713,6 +738,7 @@
     }
     this.measure();
     onWindow("hashchange", function () { self.followLink(); });
+    if (window.matchMedia) onWindow("change", function (event) { self.fillNotes(event.matches); }, window.matchMedia("print"));
     if (location.hash) this.followLink();
     this.root.setAttribute("data-kb-ready", "");
   };
