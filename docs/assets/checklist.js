@@ -307,8 +307,8 @@
   Checklist.prototype.updateProgress = function () {
     var self = this, groups = map(), done = 0, items = this.onSite(this.items);
     this.items.forEach(function (item) {
-      var heading = item.closest("ol").previousElementSibling;
-      var id = heading && heading.getAttribute("data-kb-progress-for");
+      var group = item.closest(".kb-group"), progress = group && group.querySelector("[data-kb-progress-for]");
+      var id = progress && progress.getAttribute("data-kb-progress-for");
       if (!id) return;
       var g = groups[id] = groups[id] || { total: 0, done: 0, likely: 0, yes: 0, off: 0 };
       if (self.offSite(item)) { g.off += 1; return; }
