@@ -210,7 +210,7 @@ def test_the_red_flags_are_grouped_by_urgency_under_one_heading_each_every_flag_
         [...h.nextElementSibling.querySelectorAll('[data-kb-flag]')].map(e => e.getAttribute('data-kb-flag'))])""")
     levels = sorted({f.urgency for f in kb.red_flags}, key=lambda u: next(f.urgency_rank for f in kb.red_flags if f.urgency == u))
     assert len(groups) == len(levels)
-    for (heading, ids), level in zip(groups, levels):
+    for (heading, ids), level in zip(groups, levels, strict=True):
         assert heading == f"{URGENCY_MARKS[level]} {URGENCY_LABELS[level]}", heading
         assert ids == [f.id for f in sorted(kb.red_flags, key=lambda f: f.urgency_rank) if f.urgency == level]
     assert page.locator(".kb-flag-group").first.get_attribute("role") == "heading"
@@ -377,8 +377,9 @@ def test_answers_saved_by_the_previous_version_are_not_carried_over_and_it_says_
     open_checklist(page, server)
     key = page.evaluate("() => location.pathname.replace(/checklist\\/$/, '')")
     fp = page.locator(f"#{items.a}").get_attribute("data-kb-fp")
-    old = ({"version": 1, "saved": page.evaluate("Date.now()"), "marks": {items.a: "suspected"}, "flags": {}} if version == 1
-           else {"version": 2, "saved": page.evaluate("Date.now()"), "fields": {}, "flags": {}, "answers": {items.a: ["likely", fp]}})
+    now = page.evaluate("Date.now()")
+    old = ({"version": 1, "saved": now, "marks": {items.a: "suspected"}, "flags": {}} if version == 1
+           else {"version": 2, "saved": now, "fields": {}, "flags": {}, "answers": {items.a: ["likely", fp]}})
     put(page, f"cortisone-kb:{key}:checklist:v{version}", json.dumps(old))
     reload(page)
     assert state_of(page, items.a) == "open"

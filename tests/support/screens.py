@@ -16,7 +16,8 @@ def checklist_screens(browser, url: str, sites: list[str]) -> dict[str, dict]:
     for site in sites:
         page.locator('[data-kb-field="site"]').select_option(site)
         out[site] = page.evaluate("""() => {
-            const entries = [...document.querySelectorAll('[data-kb-item], [data-kb-flag]')].filter(e => e.getClientRects().length);
+            const entries = [...document.querySelectorAll('[data-kb-item], [data-kb-flag]')]
+              .filter(e => e.getClientRects().length);
             return {
               screens: document.querySelector('[data-kb-checklist]').getBoundingClientRect().height / innerHeight,
               items: entries.filter(e => e.hasAttribute('data-kb-item')).length,
