@@ -718,8 +718,12 @@ def test_every_answer_is_a_target_of_at_least_24_by_24_px(browser, server, viewp
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_on_the_checklist_in_either_scheme_with_answers_shown(browser, server, kb, scenario, scheme):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+@pytest.mark.parametrize("where", ["desktop", "phone"])
+def test_axe_finds_nothing_on_the_checklist_in_either_scheme_with_answers_shown(browser, server, kb, scenario, scheme, where):
+    """With the summary open: an area of the page on a desktop, the panel over the form on a phone."""
+    screen = {"viewport": {"width": 1280, "height": 900}} if where == "desktop" else {
+        "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    ctx = browser.new_context(**screen, color_scheme=scheme)
     page = ctx.new_page()
     open_checklist(page, server)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == (
