@@ -68,6 +68,8 @@ class Results:
     machine: dict[str, str]
     date: str
     search: list = field(default_factory=list)  # tests.support.search.Score for each query set, online and offline; then a Speed
+    # The checklist's height on a phone (390x844) in screens, per checklist site (tests/support/screens.py).
+    screens: dict = field(default_factory=dict)
 
     @property
     def search_scores(self) -> list:

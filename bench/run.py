@@ -37,6 +37,15 @@ from bench.projects import BUILD_ENV, build_command, copy_project, make_floor, m
 from bench.report import chart_svg, page_text, print_report, write_if_changed  # noqa: E402
 from bench.search import measure as measure_search  # noqa: E402
 from bench.synthetic import grow_kb  # noqa: E402
+from macros.kb.model import JOINTS  # noqa: E402
+from tests.support import chromium, serve  # noqa: E402
+from tests.support.screens import checklist_screens  # noqa: E402
+
+
+def measure_screens(site_dir: Path) -> dict:
+    """The checklist's height at 390x844, in screens, with each checklist site chosen ("" is no site: every item)."""
+    with chromium() as browser, serve(site_dir) as url:
+        return checklist_screens(browser, url, [*JOINTS, ""])
 
 
 def run(quick: bool) -> Results:
@@ -85,10 +94,12 @@ def run(quick: bool) -> Results:
             subprocess.run(build_command(sizes[0].project / config, work / site_dir), cwd=sizes[0].project,
                            env=BUILD_ENV, capture_output=True, check=True)
         search = measure_search(work / "search-site", work / "search-offline")
+        progress("the checklist's height on a phone, per site")
+        screens = measure_screens(work / "search-site")
     about = machine()
     about["Load average at start"] = f"{busy:.2f} (1 minute; the benchmark itself adds about 1)"
     return Results(quick, measures["floor"], measures["twin"], sizes, rebuild, about, datetime.date.today().isoformat(),
-                   search)
+                   search, screens)
 
 
 def main(argv: list[str]) -> int:

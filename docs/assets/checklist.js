@@ -5,9 +5,10 @@
 (function () {
   "use strict";
 
-  var STORAGE_VERSION = 2;
-  var STATES = ["unlikely", "likely", "na"];
-  var FLAG_STATES = ["absent", "present"];
+  // 3: items are answered by their scheme (a fact Yes / No, a judgement Unlikely / Likely), so answers saved by
+  // version 2 (all Unlikely / Likely) are dropped rather than read under another scheme.
+  var STORAGE_VERSION = 3;
+  var POSITIVE = ["likely", "yes"];  // the answers that point to the cause: the finding is there
   // On a shared computer the next clinician must not open the last patient's checklist.
   var EXPIRY_MS = 12 * 60 * 60 * 1000;
   var UNDO_MS = 10 * 1000;
@@ -64,6 +65,8 @@
     return lines;
   }
 
+  function isPositive(state) { return POSITIVE.indexOf(state) !== -1; }
+
   function Checklist(root) {
     var self = this;
     this.root = root;
@@ -76,11 +79,14 @@
     this.flagAlert = root.querySelector("[data-kb-flag-alert]");
     this.notice = root.querySelector("[data-kb-notice]");
     this.summaryBox = root.querySelector("[data-kb-summary-box]");
+    this.facts = !!root.querySelector('[data-kb-answer="fact"]');
     this.summary = root.querySelector("[data-kb-summary]");
     this.tools = root.querySelector("[data-kb-tools]");
     this.bar = root.querySelector("[data-kb-bottom-bar]");
     this.named = Array.prototype.slice.call(root.querySelectorAll("[data-kb-flag-named]"));
     this.summaryState = root.querySelector("[data-kb-summary-state]");
+    this.summaryFlags = root.querySelector("[data-kb-summary-flags]");
+    this.opener = root.querySelector('[data-kb-action="open-summary"]');
     this.copied = null;   // the text the Copy button last put on the clipboard
     this.touched = null;  // when the answers shown were last saved (or would have been, without storage)
     this.kept = map();    // entries answered since the site was chosen: they stay in view even if unanswered again
@@ -93,6 +99,12 @@
   Checklist.prototype.state = function (el) {
     var checked = el.querySelector("input[type=radio]:checked");
     return checked && checked.value !== "open" ? checked.value : "";
+  };
+
+  // The answers an entry offers, Not assessed aside: its scheme, as the page draws it.
+  Checklist.prototype.answersOf = function (el) {
+    return Array.prototype.map.call(el.querySelectorAll("input[type=radio]"), function (input) { return input.value; })
+      .filter(function (value) { return value !== "open"; });
   };
 
   Checklist.prototype.setState = function (el, state) {
@@ -130,15 +142,16 @@
   // Saved answers, dropping any whose question has been reworded since (returned as `changed`).
   Checklist.prototype.read = function () {
     var none = { fields: map(), answers: map(), flags: map(), changed: [], saved: null, note: "" };
-    var raw, old;
+    var raw, old = false;
     try {
       raw = localStorage.getItem(storageKey(STORAGE_VERSION));
-      old = localStorage.getItem(storageKey(1));
+      for (var version = 1; version < STORAGE_VERSION; version++) {
+        if (localStorage.getItem(storageKey(version)) !== null) { old = true; forget(version); }
+      }
     } catch (e) { return none; }
-    if (old !== null) {
-      forget(1);
+    if (old) {
       none.note = "Answers saved by an earlier version of this checklist were not carried over: its questions " +
-        "were worded differently. Please answer again.";
+        "were worded or answered differently. Please answer again.";
     }
     if (raw === null) return none;
     var data;
@@ -155,12 +168,13 @@
     }
     var out = { fields: map(), answers: map(), flags: map(), changed: [], saved: data.saved, note: none.note };
     var self = this;
-    [["answers", this.byId.item, STATES], ["flags", this.byId.flag, FLAG_STATES]].forEach(function (kind) {
-      var saved = data[kind[0]], known = kind[1], states = kind[2];
+    [["answers", this.byId.item], ["flags", this.byId.flag]].forEach(function (kind) {
+      var saved = data[kind[0]], known = kind[1];
       Object.keys(saved).forEach(function (id) {
         var mark = saved[id];
-        // Ids that no longer exist, and ill-formed or unknown answers, are ignored.
-        if (!known[id] || !Array.isArray(mark) || states.indexOf(mark[0]) === -1) return;
+        // Ids that no longer exist, and ill-formed answers or answers that are not one of this entry's own (a
+        // "likely" saved for a fact answered Yes / No), are ignored.
+        if (!known[id] || !Array.isArray(mark) || !self.answersOf(known[id]).includes(mark[0])) return;
         if (mark[1] === known[id].getAttribute("data-kb-fp")) out[kind[0]][id] = mark[0];
         else out.changed.push(known[id]);
       });
@@ -249,7 +263,7 @@
   // --- what the page shows ------------------------------------------------------------------------
 
   // A facet's next steps are on the page once, in its first item: the facet's other items borrow them
-  // when marked likely (a lean page on a phone).
+  // when marked Likely or Yes (a lean page on a phone).
   Checklist.prototype.steps = function (el) {
     return el.querySelector("[data-kb-next]") ||
       this.root.querySelector('[data-kb-facet="' + el.getAttribute("data-kb-facet") + '"] [data-kb-next]');
@@ -257,9 +271,9 @@
 
   Checklist.prototype.lendSteps = function () {
     this.items.forEach(function (el) {
-      if (this.state(el) !== "likely" || el.querySelector("[data-kb-next]")) return;
+      if (!isPositive(this.state(el)) || el.querySelector("[data-kb-next]")) return;
       var steps = this.steps(el);
-      if (steps) el.querySelector(".kb-why").after(steps.cloneNode(true));
+      if (steps) el.querySelector(".kb-marks").after(steps.cloneNode(true));
     }, this);
   };
 
@@ -297,20 +311,22 @@
   Checklist.prototype.updateProgress = function () {
     var self = this, groups = map(), done = 0, items = this.onSite(this.items);
     this.items.forEach(function (item) {
-      var heading = item.closest("ol").previousElementSibling;
-      var id = heading && heading.getAttribute("data-kb-progress-for");
+      var group = item.closest(".kb-group"), progress = group && group.querySelector("[data-kb-progress-for]");
+      var id = progress && progress.getAttribute("data-kb-progress-for");
       if (!id) return;
-      var g = groups[id] = groups[id] || { total: 0, done: 0, likely: 0, off: 0 };
+      var g = groups[id] = groups[id] || { total: 0, done: 0, likely: 0, yes: 0, off: 0 };
       if (self.offSite(item)) { g.off += 1; return; }
       var state = self.state(item);
       g.total += 1;
       g.done += state ? 1 : 0;
       g.likely += state === "likely" ? 1 : 0;
+      g.yes += state === "yes" ? 1 : 0;
     });
     items.forEach(function (item) { done += self.state(item) ? 1 : 0; });
     Object.keys(groups).forEach(function (id) {
       var g = groups[id], el = this.root.querySelector('[data-kb-progress-for="' + id + '"]');
-      el.textContent = g.done + " of " + g.total + " answered" + (g.likely ? " · " + g.likely + " likely" : "") +
+      el.textContent = g.done + " of " + g.total + " answered" + (g.yes ? " · " + g.yes + " found" : "") +
+        (g.likely ? " · " + g.likely + " likely" : "") +
         (g.off ? " · " + g.off + " not applicable to this site (hidden)" : "");
     }, this);
     var text = done + " of " + items.length;
@@ -330,6 +346,12 @@
       this.summary.value = text;
       this.summary.rows = Math.min(text.split("\n").length + 1, 30);
     }
+    if (this.summaryFlags) {
+      // The red-flag line first, above the note and its Copy button, where the eye lands when the summary opens.
+      var flagLines = this.flagLines();
+      this.summaryFlags.textContent = flagLines.join("\n");
+      this.summaryFlags.toggleAttribute("data-kb-present", this.present().length > 0);
+    }
     this.showCopyState();
   };
 
@@ -346,9 +368,9 @@
     if (bar && shown && state) bar.textContent = state === "stale" ? STALE : "Summary copied";
     if (state === this.copyState) return;
     // The notice says "copied" only while the box holds the text that was copied.
-    if (state === "stale") this.tell(STALE + " The box below shows the note as it is now.");
+    if (state === "stale") this.tell(STALE + " The summary shows the note as it is now.");
     else if (state === "copied" && this.copyState === "stale") {
-      this.tell("Summary copied (" + lines + " lines). It is also shown below.");
+      this.tell("Summary copied (" + lines + " lines). It is also shown in the summary.");
     }
     this.copyState = state;
   };
@@ -408,26 +430,35 @@
     return lines;
   };
 
+  // Each item marked with the answer that points to its cause, in the checklist's order, worded by its scheme: a fact
+  // marked Yes is "Found: <label>" (a finding, not a probability), a judgement marked Likely is "Likely: <label>".
+  // The other answers are listed by label under their scheme's word ("Not found: ...", "Unlikely: ...").
   Checklist.prototype.summaryText = function (long) {
     var self = this, items = this.onSite(this.items);
-    var likely = items.filter(function (el) { return self.state(el) === "likely"; });
-    var unlikely = items.filter(function (el) { return self.state(el) === "unlikely"; });
+    var found = items.filter(function (el) { return isPositive(self.state(el)); });
+    var negatives = { no: [], unlikely: [] };
+    items.forEach(function (el) { var state = self.state(el); if (negatives[state]) negatives[state].push(el); });
     var na = items.filter(function (el) { return self.state(el) === "na"; }).length;
-    var open = items.length - likely.length - unlikely.length - na, off = this.items.length - items.length;
+    var open = items.length - found.length - negatives.no.length - negatives.unlikely.length - na;
+    var off = this.items.length - items.length;
     var lines = ["Steroid injection without relief: checklist record " + isoDate(new Date())];
     lines = lines.concat(this.flagLines(), this.fieldLines());
-    likely.forEach(function (el) {
+    found.forEach(function (el) {
+      var word = el.getAttribute("data-kb-found") || "Likely";
       if (!long) {
-        lines.push("Likely: " + el.getAttribute("data-kb-label") + ". Next: " + el.getAttribute("data-kb-key-step"));
+        lines.push(word + ": " + el.getAttribute("data-kb-label") + ". Next: " + el.getAttribute("data-kb-key-step"));
         return;
       }
-      lines.push("Likely: " + el.getAttribute("data-kb-label") + " (" + el.getAttribute("data-kb-cause") + "). Next steps:");
+      lines.push(word + ": " + el.getAttribute("data-kb-label") + " (" + el.getAttribute("data-kb-cause") + "). Next steps:");
       self.steps(el).querySelectorAll("li").forEach(function (li) { lines.push("  - " + plain(li)); });
     });
-    if (!likely.length) lines.push("Likely: none marked");
-    if (unlikely.length) {
-      lines = lines.concat(wrap("Unlikely: ", unlikely.map(function (el) { return el.getAttribute("data-kb-label"); })));
-    }
+    if (!found.length) lines.push(this.facts ? "Found or likely: none marked" : "Likely: none marked");
+    ["no", "unlikely"].forEach(function (state) {
+      var els = negatives[state];
+      if (!els.length) return;
+      var word = els[0].getAttribute("data-kb-not-found") || "Unlikely";
+      lines = lines.concat(wrap(word + ": ", els.map(function (el) { return el.getAttribute("data-kb-label"); })));
+    });
     var rest = ["Not assessed: " + open];
     if (na) rest.push("N/A: " + na);
     if (off) rest.push("not applicable to this site: " + off);
@@ -438,9 +469,39 @@
     return lines.join("\n");
   };
 
+  // The summary opens where it is read: on a phone, a panel that slides up from the bottom bar; on a desktop, an area
+  // of the page below the tools (never inside them, where it covered the form). Either has its own Copy and Close.
+  Checklist.prototype.openSummary = function (focus) {
+    var wasHidden = this.summaryBox.hidden;
+    this.summaryBox.hidden = false;
+    this.root.setAttribute("data-kb-summary-open", "");
+    if (this.opener) this.opener.setAttribute("aria-expanded", "true");
+    this.updateSummary();
+    this.measure();
+    if (wasHidden) {
+      var rect = this.summaryBox.getBoundingClientRect(), clear = this.covers();
+      if (rect.top < clear.top || rect.top > clear.bottom) this.summaryBox.scrollIntoView({ block: "start" });
+    }
+    if (focus) this.summaryBox.focus({ preventScroll: true });
+  };
+
+  Checklist.prototype.closeSummary = function () {
+    if (this.summaryBox.hidden) return;
+    var inside = this.summaryBox.contains(document.activeElement);
+    this.summaryBox.hidden = true;
+    this.root.removeAttribute("data-kb-summary-open");
+    if (this.opener) this.opener.setAttribute("aria-expanded", "false");
+    this.measure();
+    if (inside) {
+      var back = this.bar && getComputedStyle(this.bar).display !== "none" ? this.opener :
+        this.tools.querySelector('[data-kb-action="copy"]');
+      if (back) back.focus();
+    }
+  };
+
   Checklist.prototype.copySummary = function () {
     var self = this;
-    this.summaryBox.hidden = false;
+    this.openSummary(false);
     this.copied = null;
     this.updateSummary();
     var text = this.summary.value;
@@ -454,11 +515,11 @@
     var fallback = function () {
       self.summary.focus();
       self.summary.select();
-      done("The summary is in the box above the red flags: select it and copy it into your note.");
+      done("The summary is in the box: select it and copy it into your note.");
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(function () {
-        done("Summary copied (" + text.split("\n").length + " lines). It is also shown below.");
+        done("Summary copied (" + text.split("\n").length + " lines). It is also shown in the summary.");
       }, fallback);
     } else {
       fallback();
@@ -471,7 +532,7 @@
     var self = this;
     this.items.concat(this.flags).forEach(function (el) { self.setState(el, ""); self.unflag(el); });
     this.fields.forEach(function (field) { field.value = ""; });
-    this.summaryBox.hidden = true;
+    this.closeSummary();
     this.summary.value = "";
     this.copied = null;
     this.copyState = "";
@@ -531,7 +592,8 @@
   };
 
   Checklist.prototype.uncover = function (el) {
-    if (!el || !el.getBoundingClientRect || (this.tools && this.tools.contains(el)) || (this.bar && this.bar.contains(el))) return;
+    if (!el || !el.getBoundingClientRect || (this.tools && this.tools.contains(el)) || (this.bar && this.bar.contains(el)) ||
+        this.summaryBox.contains(el)) return;
     var target = el.closest(".kb-mark, .kb-field") || el, rect = target.getBoundingClientRect(), clear = this.covers();
     if (rect.top < clear.top) window.scrollBy(0, rect.top - clear.top - 8);
     else if (rect.bottom > clear.bottom) window.scrollBy(0, rect.bottom - clear.bottom + 8);
@@ -541,6 +603,68 @@
     var style = document.documentElement.style;
     if (this.tools) style.setProperty("--kb-tools-height", this.tools.getBoundingClientRect().height + "px");
     if (this.bar) style.setProperty("--kb-bar-height", (getComputedStyle(this.bar).display === "none" ? 0 : this.bar.getBoundingClientRect().height) + "px");
+  };
+
+  // --- paper ---------------------------------------------------------------------------------------------
+
+  // On paper, Notes and Plan take the space the form leaves on its last page. While the page is laid out for print
+  // (the print media query matches), the root's scroll height is one page's printable height and each box's
+  // position counts pages end to end: the lines that fit below the form are added, half to each; none once printed.
+  Checklist.prototype.fillNotes = function (printing) {
+    var notes = this.root.querySelector("[data-kb-print-notes]");
+    if (!notes) return;
+    notes.querySelectorAll("[data-kb-added]").forEach(function (line) { line.remove(); });
+    if (!printing) return;
+    var page = document.documentElement.scrollHeight, model = notes.querySelector("[data-kb-notes-for]");
+    var bottom = notes.getBoundingClientRect().bottom + window.scrollY, line = model.getBoundingClientRect().height;
+    if (!(page > 0) || !(line > 0)) return;
+    var left = Math.ceil(bottom / page) * page - bottom - 2, lines = Math.max(0, Math.floor(left / line));
+    ["notes", "plan"].forEach(function (name, i) {
+      var after = notes.querySelector('[data-kb-notes-for="' + name + '"]');
+      for (var n = 0; n < (i === 0 ? Math.ceil(lines / 2) : Math.floor(lines / 2)); n++) {
+        var copy = model.cloneNode(true);
+        copy.removeAttribute("data-kb-notes-for");
+        copy.setAttribute("data-kb-added", "");
+        after.after(copy);
+      }
+    });
+  };
+
+  // --- deep links ------------------------------------------------------------------------------------
+
+  // The entry a link's #anchor names, when the chosen site hides it: the page says so and offers to show it,
+  // instead of landing nowhere. Otherwise the link lands again below the tools (measured only now).
+  Checklist.prototype.followLink = function () {
+    var box = this.root.querySelector("[data-kb-hidden-target]"), id;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { id = ""; }
+    var target = id ? document.getElementById(id) : null;
+    var entry = target && this.root.contains(target) ? target.closest("[data-kb-item], [data-kb-flag]") : null;
+    this.target = null;
+    if (box) box.hidden = true;
+    if (entry && entry.hasAttribute("data-kb-off-site") && box) {
+      this.target = entry;
+      box.querySelector("[data-kb-hidden-text]").textContent = "The " + (entry.hasAttribute("data-kb-flag") ? "red flag" :
+        "item") + " this link points to (\u201c" + plain(entry.querySelector(".kb-ask")) + "\u201d) is hidden: it does not " +
+        "concern the " + this.siteName().toLowerCase() + ", the site chosen.";
+      box.hidden = false;
+      this.measure();
+      box.scrollIntoView({ block: "nearest" });
+    } else if (target) {
+      target.scrollIntoView();
+    }
+  };
+
+  Checklist.prototype.showTarget = function () {
+    var entry = this.target, box = this.root.querySelector("[data-kb-hidden-target]");
+    if (box) box.hidden = true;
+    if (!entry) return;
+    this.kept[this.idOf(entry)] = true;  // shown until another site is chosen, like an entry answered here
+    this.refresh();
+    this.measure();
+    entry.scrollIntoView({ block: "start" });
+    var input = entry.querySelector("input:checked") || entry.querySelector("input");
+    if (input) input.focus({ preventScroll: true });
+    this.target = null;
   };
 
   // --- set-up -----------------------------------------------------------------------------------------
@@ -581,8 +705,19 @@
       var button = event.target.closest("[data-kb-action]");
       if (!button) return;
       if (self.forgetIfOld()) return;
-      if (button.getAttribute("data-kb-action") === "copy") self.copySummary();
-      if (button.getAttribute("data-kb-action") === "new-patient") self.newPatient();
+      var action = button.getAttribute("data-kb-action");
+      if (action === "copy") self.copySummary();
+      if (action === "new-patient") self.newPatient();
+      if (action === "open-summary") {
+        if (self.summaryBox.hidden) self.openSummary(true); else self.closeSummary();
+      }
+      if (action === "close-summary") self.closeSummary();
+      if (action === "show-target") self.showTarget();
+    });
+    this.root.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !self.summaryBox.hidden && self.summaryBox.contains(document.activeElement)) {
+        self.closeSummary();
+      }
     });
     this.root.addEventListener("focusin", function (event) { self.uncover(event.target); });
     // Window events outlive the page under instant navigation: each handler lets go once its checklist is gone.
@@ -606,11 +741,9 @@
       if (this.bar) observer.observe(this.bar);
     }
     this.measure();
-    if (location.hash) {
-      // A deep link was followed before the tools were measured: land it again below them.
-      var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-      if (target) target.scrollIntoView();
-    }
+    onWindow("hashchange", function () { self.followLink(); });
+    if (window.matchMedia) onWindow("change", function (event) { self.fillNotes(event.matches); }, window.matchMedia("print"));
+    if (location.hash) this.followLink();
     this.root.setAttribute("data-kb-ready", "");
   };
 

@@ -69,6 +69,15 @@ class Term:
     synonyms: tuple[str, ...] = ()
 
 
+# A checklist item's answers by scheme, as (value, word): the first is the finding that points to the cause ("Yes"
+# always means that finding), the second its absence. Both schemes also offer Not assessed and N/A. `found` is the
+# word the summary puts before a label marked with the first answer: a fact marked Yes is a finding, not a probability.
+ANSWERS = {
+    "fact": {"answers": (("yes", "Yes"), ("no", "No")), "found": "Found", "not_found": "Not found"},
+    "judgement": {"answers": (("likely", "Likely"), ("unlikely", "Unlikely")), "found": "Likely", "not_found": "Unlikely"},
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Check:
     """A question a clinician asks to test a facet: one checklist item."""
@@ -77,6 +86,7 @@ class Check:
     ask: str
     label: str
     key_step: str
+    answer: str = "judgement"  # the answer scheme: "fact" (Yes / No) or "judgement" (Unlikely / Likely); see ANSWERS
     regions: tuple[Region, ...] = ()  # empty: the item applies at every site
     facet: Facet = later(None)  # type: ignore[assignment]
 

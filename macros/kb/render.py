@@ -13,7 +13,17 @@ from markupsafe import Markup, escape
 
 from .kinds import label
 from .markup import CITATION
-from .model import ANAESTHETIC_RESPONSES, CASE_QUESTIONS, CASE_STAGES, JOINTS, STEROID_RESPONSES, Cause, KnowledgeBase, Reference
+from .model import (
+    ANAESTHETIC_RESPONSES,
+    ANSWERS,
+    CASE_QUESTIONS,
+    CASE_STAGES,
+    JOINTS,
+    STEROID_RESPONSES,
+    Cause,
+    KnowledgeBase,
+    Reference,
+)
 from .publish import edit_url, report_url
 from .urls import link_from, url_of
 
@@ -59,7 +69,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
-        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS,
+        self.env.globals.update(kb=kb, evidence_labels=EVIDENCE_LABELS, urgency_labels=URGENCY_LABELS, answers=ANSWERS,
                                 urgency_marks=URGENCY_MARKS, joints=JOINTS, anaesthetic_responses=ANAESTHETIC_RESPONSES,
                                 steroid_responses=STEROID_RESPONSES, case_stages=CASE_STAGES,
                                 case_questions=CASE_QUESTIONS, evidence_meanings=EVIDENCE_MEANINGS,

@@ -21,7 +21,7 @@ import jsonschema
 from .kinds import ANY, KINDS, KINDS_BY_NAME, META_SCHEMA, Kind, children
 from .load import Document, read_text
 from .markup import BLOCK_FIELDS, CITATION, link_problem, text_problems
-from .model import ANAESTHETIC_RESPONSES, CASE_QUESTIONS, CASE_STAGES, JOINTS, STEROID_RESPONSES
+from .model import ANAESTHETIC_RESPONSES, ANSWERS, CASE_QUESTIONS, CASE_STAGES, JOINTS, STEROID_RESPONSES
 from .pages import CHANGELOG_PAGE, TEMPLATE_ID_PREFIXES, TEMPLATE_PAGE_IDS, version_id
 from .problems import KbError, Problem
 from .search import words as search_words
@@ -566,10 +566,11 @@ def _check_item_rules(doc: Document, path: tuple, entry: dict, jointless: set) -
             yield Problem(doc.label, doc.line(path + (name,)),
                           f"{where}'{name}' is plain text for the summary: no markup characters, no final full stop")
     if isinstance(label, str) and isinstance(step, str):
-        summary = f"Likely: {label}. Next: {step}"
+        found = ANSWERS.get(entry.get("answer"), ANSWERS["judgement"])["found"]  # the schema reports an unknown scheme
+        summary = f"{found}: {label}. Next: {step}"
         if len(summary) > SUMMARY_LINE:
             yield Problem(doc.label, doc.line(path + ("key_step",)),
-                          f"{where}the summary line 'Likely: <label>. Next: <key_step>' is {len(summary)} characters; "
+                          f"{where}the summary line '{found}: <label>. Next: <key_step>' is {len(summary)} characters; "
                           f"shorten the label or the key step to fit {SUMMARY_LINE}")
     for i, region in enumerate(_list(entry.get("regions"))):
         if region in jointless:

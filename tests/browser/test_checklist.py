@@ -12,10 +12,15 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from macros.kb.render import URGENCY_LABELS, URGENCY_MARKS
+from tests.support.screens import checklist_screens
+
 pytestmark = pytest.mark.browser
 
 FIXTURE = Path(__file__).parent / "fixtures" / "checklist-knee.yaml"
-ANSWERS = ["Not assessed", "Unlikely", "Likely", "N/A"]
+# The answers of each scheme, in the order a row shows them: the finding that points to the cause third.
+ANSWERS = {"judgement": ["Not assessed", "Unlikely", "Likely", "N/A"], "fact": ["Not assessed", "No", "Yes", "N/A"]}
+ANSWER_VALUES = {"judgement": ("unlikely", "likely"), "fact": ("no", "yes")}  # each scheme's two answers, as saved
 SUMMARY_LINES, SUMMARY_WIDTH = 15, 100
 
 
@@ -138,11 +143,18 @@ def test_items_follow_the_causes_order_and_link_to_their_facet(page, server, kb,
     assert link.get_attribute("href").endswith(f"causes/{items.first.id}/#{facet.id}")
 
 
-def test_every_item_is_answered_the_same_four_ways(page, server, kb):
+def test_every_item_is_answered_by_its_scheme_with_nothing_preselected_but_not_assessed(page, server, kb):
     open_checklist(page, server)
+    assert {check.answer for check in kb.checks} == {"fact", "judgement"}  # both schemes are in use
     for check in kb.checks:
         labels = page.locator(f"#{check.id} label").all_inner_texts()
-        assert [label.strip() for label in labels] == ANSWERS, check.id
+        assert [label.strip() for label in labels] == ANSWERS[check.answer], check.id
+        assert page.locator(f"#{check.id} input:checked").get_attribute("value") == "open", check.id
+    # No control answers more than one entry: each radio group is one entry's, and each entry has one group.
+    names = page.locator("[data-kb-checklist] input[type=radio]").evaluate_all("""els => els.map(e =>
+        [e.name, (e.closest('[data-kb-item]') || e.closest('[data-kb-flag]')).id])""")
+    assert len({name for name, _ in names}) == len({entry for _, entry in names}) == len(kb.checks) + len(kb.red_flags)
+    assert all(entry in (name, f"kb-flag-{name[len('kb-flag-'):]}") for name, entry in names)
 
 
 def test_items_are_operable_by_keyboard_with_visible_focus(page, server, items):
@@ -152,7 +164,8 @@ def test_items_are_operable_by_keyboard_with_visible_focus(page, server, items):
     focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value]")
     assert focused == [items.a, "unlikely"]
     assert state_of(page, items.a) == "unlikely"
-    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    # The radio button fills its answer's cell; the cell shows the focus.
+    assert page.evaluate("() => getComputedStyle(document.activeElement.closest('.kb-mark')).outlineStyle") != "none"
 
 
 def test_likely_items_show_their_next_steps(page, server, items):
@@ -189,6 +202,22 @@ def test_the_red_flags_come_before_every_cause_most_urgent_first(page, server, k
     shown = page.evaluate("() => [...document.querySelectorAll('[data-kb-flag]')].map(e => e.getAttribute('data-kb-flag'))")
     ranks = {f.id: f.urgency_rank for f in kb.red_flags}
     assert [ranks[i] for i in shown] == sorted(ranks[i] for i in shown)
+
+
+def test_the_red_flags_are_grouped_by_urgency_under_one_heading_each_every_flag_asking_its_question(page, server, kb):
+    open_checklist(page, server)
+    groups = page.evaluate("""() => [...document.querySelectorAll('.kb-flag-group')].map(h => [h.textContent.trim(),
+        [...h.nextElementSibling.querySelectorAll('[data-kb-flag]')].map(e => e.getAttribute('data-kb-flag'))])""")
+    levels = sorted({f.urgency for f in kb.red_flags}, key=lambda u: next(f.urgency_rank for f in kb.red_flags if f.urgency == u))
+    assert len(groups) == len(levels)
+    for (heading, ids), level in zip(groups, levels, strict=True):
+        assert heading == f"{URGENCY_MARKS[level]} {URGENCY_LABELS[level]}", heading
+        assert ids == [f.id for f in sorted(kb.red_flags, key=lambda f: f.urgency_rank) if f.urgency == level]
+    assert page.locator(".kb-flag-group").first.get_attribute("role") == "heading"
+    for red_flag in kb.red_flags:
+        row = page.locator(f"#kb-flag-{red_flag.id}")
+        assert row.locator(".kb-ask").is_visible() and row.locator(".kb-ask").inner_text() == red_flag.ask
+        assert row.locator(".kb-flag-title").inner_text() == red_flag.title
 
 
 def test_a_present_red_flag_shows_its_urgency_and_action_at_once(page, server, kb):
@@ -360,11 +389,16 @@ def test_an_item_reworded_since_it_was_answered_loses_its_answer_and_is_flagged(
     assert page.locator(f"#{items.a} .kb-changed-note").count() == 0
 
 
-def test_answers_saved_by_the_previous_version_are_not_carried_over_and_it_says_so_once(page, server, items):
+@pytest.mark.parametrize("version", [1, 2])
+def test_answers_saved_by_the_previous_version_are_not_carried_over_and_it_says_so_once(page, server, items, version):
+    """Version 2 answered every item Unlikely / Likely: read under the answer schemes, a "likely" could become a "yes"."""
     open_checklist(page, server)
     key = page.evaluate("() => location.pathname.replace(/checklist\\/$/, '')")
-    old = {"version": 1, "saved": page.evaluate("Date.now()"), "marks": {items.a: "suspected"}, "flags": {}}
-    put(page, f"cortisone-kb:{key}:checklist:v1", json.dumps(old))
+    fp = page.locator(f"#{items.a}").get_attribute("data-kb-fp")
+    now = page.evaluate("Date.now()")
+    old = ({"version": 1, "saved": now, "marks": {items.a: "suspected"}, "flags": {}} if version == 1
+           else {"version": 2, "saved": now, "fields": {}, "flags": {}, "answers": {items.a: ["likely", fp]}})
+    put(page, f"cortisone-kb:{key}:checklist:v{version}", json.dumps(old))
     reload(page)
     assert state_of(page, items.a) == "open"
     assert "earlier version of this checklist were not carried over" in page.locator("[data-kb-notice]").inner_text()
@@ -374,7 +408,7 @@ def test_answers_saved_by_the_previous_version_are_not_carried_over_and_it_says_
 
 
 @pytest.mark.parametrize("saved", ["{not json", '{"version": 99, "answers": {}}', '["a list"]',
-                                   '{"version": 2, "answers": 5, "flags": {}, "fields": {}}'])
+                                   '{"version": 3, "answers": 5, "flags": {}, "fields": {}}'])
 def test_corrupt_or_foreign_saved_data_is_discarded_with_a_notice(page, server, items, saved):
     open_checklist(page, server)
     assert stored(page) == []  # nothing saved before the first answer
@@ -401,6 +435,24 @@ def test_saved_ids_that_no_longer_exist_and_unknown_answers_are_ignored(page, se
     assert state_of(page, items.a) == "likely"
     assert state_of(page, items.b) == "open"
     assert page.locator("[data-kb-notice]").is_hidden()
+
+
+def test_a_saved_answer_is_kept_only_if_it_is_one_of_that_items_own_answers(page, server, kb, items):
+    """A "likely" saved for a fact (answered Yes / No) is dropped, never shown as "Yes"; and a "yes" for a judgement."""
+    fact = next(c for c in kb.checks if c.answer == "fact")
+    open_checklist(page, server)
+    mark(page, fact.id, "yes")
+    mark(page, items.a, "likely")
+
+    def swap(data):
+        data["answers"][fact.id][0] = "likely"
+        data["answers"][items.a][0] = "yes"
+
+    resave(page, swap)
+    assert state_of(page, fact.id) == "open" and state_of(page, items.a) == "open"
+    mark(page, fact.id, "no")
+    reload(page)
+    assert state_of(page, fact.id) == "no"
 
 
 # --- safe on a shared computer ----------------------------------------------------------------------
@@ -478,7 +530,7 @@ def test_answers_survive_a_reload_and_are_saved_with_their_fingerprints(page, se
     data = json.loads(value)
     assert page.evaluate("saved => Date.now() - saved", data.pop("saved")) in range(0, 60_000)
     fp = {c.id: page.locator(f"#{c.id}").get_attribute("data-kb-fp") for c in kb.checks}
-    assert data == {"version": 2, "fields": {}, "flags": {},
+    assert data == {"version": 3, "fields": {}, "flags": {},
                     "answers": {items.a: ["unlikely", fp[items.a]], items.c: ["likely", fp[items.c]]}}
     assert len(set(fp.values())) == len(fp)
 
@@ -555,35 +607,99 @@ def test_a_focused_control_is_never_covered_by_a_sticky_bar(browser, server, kb,
     page = ctx.new_page()
     open_checklist(page, server)
     for check in kb.checklist_causes[3].checks[:2] + kb.checklist_causes[5].checks[:1]:
-        radio = f'#{check.id} input[value="likely"]'
+        no, yes = (value for value in ANSWER_VALUES[check.answer])
+        radio = f'#{check.id} input[value="{yes}"]'
         for edge in ("top", "bottom"):
             # Put the control just under the top bars, or just under the bottom bar, then tab to it.
             page.evaluate("""([sel, edge]) => { const r = document.querySelector(sel).getBoundingClientRect();
                 scrollBy(0, edge === 'top' ? r.top - 70 : r.bottom - innerHeight + 10); }""", [radio, edge])
-            page.locator(f'#{check.id} input[value="unlikely"]').focus()
+            page.locator(f'#{check.id} input[value="{no}"]').focus()
             page.keyboard.press("ArrowRight")
-            assert page.evaluate("() => document.activeElement.value") == "likely"
+            assert page.evaluate("() => document.activeElement.value") == yes
             assert covered(page, radio) == 0, (check.id, edge, viewport)
     ctx.close()
 
 
-def test_on_a_phone_the_bottom_bar_shows_the_count_and_copies_the_summary(browser, server, items):
+def test_on_a_phone_the_summary_slides_up_from_the_bar_red_flag_line_first_with_copy_and_close(browser, server, kb, items):
     ctx = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
     page = ctx.new_page()
     open_checklist(page, server)
-    bar = page.locator("[data-kb-bottom-bar]")
-    assert bar.is_visible()
+    bar, panel = page.locator("[data-kb-bottom-bar]"), page.locator("[data-kb-summary-box]")
+    assert bar.is_visible() and panel.is_hidden()
     assert page.locator("[data-kb-tools]").evaluate("e => getComputedStyle(e).position") != "sticky"
+    flag(page, "joint-infection", "present")
     page.locator(f"#{items.c}").scroll_into_view_if_needed()
     mark(page, items.c, "likely")
-    assert bar.inner_text().startswith("1 of ")
+    assert page.locator("[data-kb-progress-bar]").inner_text().startswith("1 of ")
     assert bar.bounding_box()["y"] + bar.bounding_box()["height"] <= PHONE["height"] + 1
-    bar.get_by_role("button", name="Copy summary").click()
+    opener = bar.get_by_role("button", name="Summary")
+    opener.click()
+    expect(panel).to_be_visible()
+    assert opener.get_attribute("aria-expanded") == "true"
+    # Fixed above the bar, within the window: read where the thumb already is, wherever the page is scrolled.
+    page.wait_for_function("() => document.querySelector('[data-kb-summary-box]').getAnimations().length === 0")
+    box, top_of_bar = panel.bounding_box(), bar.bounding_box()["y"]
+    assert panel.evaluate("e => getComputedStyle(e).position") == "fixed"
+    assert abs(box["y"] + box["height"] - top_of_bar) <= 1 and box["y"] >= 0
+    # The red-flag line first, then Copy, then the note.
+    red_flag = next(f for f in kb.red_flags if f.id == "joint-infection")
+    order = panel.evaluate("""e => [...e.querySelectorAll('[data-kb-summary-flags], [data-kb-action="copy"], textarea')]
+        .map(x => x.matches('textarea') ? 'note' : x.matches('button') ? 'copy' : 'flags')""")
+    assert order == ["flags", "copy", "note"]
+    assert panel.locator("[data-kb-summary-flags]").inner_text().splitlines()[0] == present_line(red_flag)
+    panel.get_by_role("button", name="Copy summary").click()
     expect(bar).to_contain_text("Summary copied")
     text = page.evaluate("() => navigator.clipboard.readText()")
     assert text == page.locator("[data-kb-summary]").input_value() and "Likely: " in text
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_be_hidden()
+    assert opener.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("() => document.activeElement.getAttribute('data-kb-action')") == "open-summary"
+    opener.click()
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
     ctx.close()
+
+
+def test_on_a_desktop_the_summary_is_an_area_of_the_page_with_a_close_control_not_over_the_form(page, server, kb, items):
+    open_checklist(page, server)
+    mark(page, items.c, "likely")  # far down the page
+    copy_summary(page)
+    panel = page.locator("[data-kb-summary-box]")
+    assert panel.evaluate("e => getComputedStyle(e).position") == "static"
+    assert not page.locator("[data-kb-tools]").evaluate("(tools, panel) => tools.contains(panel)", panel.element_handle())
+    assert panel.is_visible() and panel.locator("[data-kb-summary-flags]").inner_text().startswith("Red flags: ")
+    # Scrolled on, the form is not covered: the sticky tools stay small and the summary scrolls away with the page.
+    page.locator(f"#{kb.checklist_causes[4].id}").scroll_into_view_if_needed()
+    page.evaluate("() => window.scrollBy(0, 300)")
+    tools = page.locator("[data-kb-tools]").bounding_box()
+    assert tools["height"] < page.viewport_size["height"] / 4
+    assert panel.bounding_box()["y"] + panel.bounding_box()["height"] < tools["y"]
+    page.evaluate("() => window.scrollTo(0, 0)")
+    panel.get_by_role("button", name="Close").click()
+    expect(panel).to_be_hidden()
+
+
+def test_a_fact_marked_yes_is_found_in_the_note_and_a_judgement_marked_likely_is_likely(page, server, kb, items):
+    fact = next(c for c in kb.checks if c.answer == "fact" and not c.joints)
+    other = next(c for c in kb.checks if c.answer == "fact" and c != fact)
+    judgement = next(c for c in kb.checks if c.id == items.a)
+    open_checklist(page, server)
+    mark(page, fact.id, "yes")
+    mark(page, other.id, "no")
+    mark(page, judgement.id, "likely")
+    mark(page, items.b, "unlikely")
+    lines = copy_summary(page).splitlines()
+    assert f"Found: {fact.label}. Next: {fact.key_step}" in lines
+    assert f"Likely: {judgement.label}. Next: {judgement.key_step}" in lines
+    assert not any(line.startswith("Likely: " + fact.label) for line in lines)  # a fact is never put as a probability
+    assert f"Not found: {other.label}" in lines
+    assert any(line.startswith("Unlikely: ") and "Not found" not in line for line in lines)
+    assert page.locator(f"#{fact.id} .kb-next").is_visible()  # its next steps show, as for Likely
+    mark(page, fact.id, "open")
+    mark(page, judgement.id, "open")
+    assert "Found or likely: none marked" in page.locator("[data-kb-summary]").input_value().splitlines()
 
 
 def test_on_a_desktop_the_bottom_bar_is_not_shown(page, server):
@@ -620,8 +736,12 @@ def test_every_answer_is_a_target_of_at_least_24_by_24_px(browser, server, viewp
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_on_the_checklist_in_either_scheme_with_answers_shown(browser, server, kb, scenario, scheme):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+@pytest.mark.parametrize("where", ["desktop", "phone"])
+def test_axe_finds_nothing_on_the_checklist_in_either_scheme_with_answers_shown(browser, server, kb, scenario, scheme, where):
+    """With the summary open: an area of the page on a desktop, the panel over the form on a phone."""
+    screen = {"viewport": {"width": 1280, "height": 900}} if where == "desktop" else {
+        "viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    ctx = browser.new_context(**screen, color_scheme=scheme)
     page = ctx.new_page()
     open_checklist(page, server)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == (
@@ -663,9 +783,16 @@ def device(request, browser, server):
 
 
 def press_copy(page):
-    """Copy summary as the device offers it: the bottom bar on a phone, the tools on a desktop."""
-    where = "[data-kb-bottom-bar]" if page.device == "phone" else "[data-kb-tools]"
-    page.locator(where).get_by_role("button", name="Copy summary").click()
+    """Copy summary as the device offers it: on a phone the bar's Summary opens a panel holding Copy summary; on a
+    desktop the tools hold it."""
+    if page.device == "phone":
+        panel = page.locator("[data-kb-summary-box]")
+        if panel.is_hidden():
+            page.locator("[data-kb-bottom-bar]").get_by_role("button", name="Summary").click()
+        if panel.is_visible():  # not when the tap found the last patient's answers and cleared them
+            panel.get_by_role("button", name="Copy summary").click()
+        return
+    page.locator("[data-kb-tools]").get_by_role("button", name="Copy summary").click()
 
 
 def clipboard(page) -> str:
@@ -867,3 +994,76 @@ def test_the_checklist_and_its_note_say_while_the_content_is_a_draft(device, ser
     else:
         assert banner.count() == 0 and DRAFT_LINE not in lines
     assert not any(re.search(r"\bscore|diagnos|ruled out|conclu", line, re.IGNORECASE) for line in lines)
+
+
+# --- compact: the knee in a few screens, deep links that say where they went, taps that land -------------
+
+# Issue 27: the knee checklist was 19.0 screens at 390x844 (one 235 px card per item); one row per question brought
+# it to 7.5. The target is 6: the rewritten questions and per-item sites will take it there. It may not grow back.
+KNEE_SCREENS_CEILING = 7.5
+
+
+def test_the_knee_checklist_fits_in_its_ceiling_of_phone_screens_with_every_question_shown(browser, server):
+    measured = checklist_screens(browser, server, ["knee"])["knee"]
+    assert measured["unasked"] == 0 and measured["folded"] == 0  # nothing hidden to make it short
+    assert measured["items"] > 40 and measured["flags"] > 10
+    assert measured["screens"] <= KNEE_SCREENS_CEILING, measured
+
+
+def test_a_deep_link_to_an_item_the_chosen_site_hides_says_so_and_offers_to_show_it(browser, server, kb):
+    ctx = browser.new_context(**DEVICES["phone"])
+    page = ctx.new_page()
+    open_checklist(page, server)
+    page.locator('[data-kb-field="site"]').select_option("knee")
+    hidden = off_knee(kb.checks)
+    page.goto(f"{server}checklist/#{hidden.id}")
+    page.reload()
+    page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
+    notice = page.locator("[data-kb-hidden-target]")
+    expect(notice).to_be_visible()
+    assert in_view(page, "[data-kb-hidden-target]")
+    assert "is hidden: it does not concern the knee" in notice.inner_text() and hidden.ask in notice.inner_text()
+    assert page.locator(f"#{hidden.id}").is_hidden()
+    notice.get_by_role("button", name="Show it").click()
+    expect(page.locator(f"#{hidden.id}")).to_be_visible()
+    assert covered(page, f"#{hidden.id} legend") == 0 and notice.is_hidden()
+    assert page.locator('[data-kb-field="site"]').input_value() == "knee"  # the site stays chosen
+    page.goto(f"{server}checklist/#{knee_items(kb)[0].id}")  # an item the site shows: no notice
+    page.reload()
+    page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
+    assert notice.is_hidden()
+    ctx.close()
+
+
+def test_a_tap_just_above_the_bottom_bar_lands_on_the_control_there(browser, server, kb):
+    ctx = browser.new_context(**DEVICES["phone"])
+    page = ctx.new_page()
+    open_checklist(page, server)
+    check = kb.checklist_causes[3].checks[1]
+    yes = ANSWER_VALUES[check.answer][1]
+    cell = page.locator(f"#{check.id} .kb-mark--{yes}")
+    top_of_bar = page.locator("[data-kb-bottom-bar]").bounding_box()["y"]
+    # The answer's bottom edge 1 px above the bar's top edge; then a tap on its last pixel row.
+    page.evaluate("""([sel, bar]) => { const r = document.querySelector(sel).getBoundingClientRect();
+        scrollBy(0, r.bottom - bar + 1); }""", [f"#{check.id} .kb-mark--{yes}", top_of_bar])
+    box = cell.bounding_box()
+    assert box["y"] + box["height"] <= top_of_bar + 0.5 and box["y"] + box["height"] > top_of_bar - 4
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] - 1)
+    assert state_of(page, check.id) == yes
+    ctx.close()
+
+
+def test_the_home_page_puts_start_the_checklist_in_the_red_flag_box_on_the_first_phone_screen(browser, server):
+    ctx = browser.new_context(**DEVICES["phone"])
+    page = ctx.new_page()
+    page.goto(server)
+    content = page.locator(".md-content .md-typeset").first
+    first = content.evaluate("e => [...e.children].find(c => !c.matches('h1, .headerlink, a.md-content__button')).className")
+    assert "kb-red-flags" in first  # the red-flag box still comes first (SAFETY.md H1)
+    start = page.locator(".kb-red-flags .kb-red-flags-title").get_by_role("link", name="Start the checklist")
+    box = start.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
+    start.click()
+    page.wait_for_url("**/checklist/")
+    page.wait_for_selector("[data-kb-checklist][data-kb-ready]")
+    ctx.close()

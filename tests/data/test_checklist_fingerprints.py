@@ -28,6 +28,8 @@ ITEM_CHANGES = {
     "key step": lambda kb, facet, check: _set(check, "key_step", "Repeat the injection today"),
     "cause title": lambda kb, facet, check: _set(kb.causes[0], "title", kb.causes[0].title + " (renamed)"),
     "next step": lambda kb, facet, check: _set(facet, "next_steps", (*facet.next_steps[:-1], "Repeat the injection.")),
+    # Answered Likely under one scheme, the same mark must not be read as Yes under another.
+    "answer scheme": lambda kb, facet, check: _set(check, "answer", "fact" if check.answer == "judgement" else "judgement"),
 }
 FLAG_CHANGES = {
     "question": lambda flag: _set(flag, "ask", flag.ask + " Really?"),

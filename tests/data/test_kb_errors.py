@@ -278,6 +278,25 @@ def test_a_checks_summary_line_must_fit_a_note(kb_copy):
     assert "the summary line 'Likely: <label>. Next: <key_step>' is 116 characters" in problems[0]
 
 
+def test_a_check_with_an_unknown_answer_scheme_names_file_and_line(kb_copy):
+    path, line, text = first_check(kb_copy, "key_step")
+    indent = text[: len(text) - len(text.lstrip())]
+    replace_in(path, text, f"{text}\n{indent}answer: probability")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and problems[0].startswith(f"kb/causes/delayed-effect.yaml:{line + 1}: check '")
+    assert problems[0].endswith("'answer' must be one of: judgement, fact (got 'probability')")
+
+
+def test_a_fact_s_summary_line_is_measured_as_found(kb_copy):
+    path, line, text = first_check(kb_copy, "key_step")
+    _label_path, _label_line, label = first_check(kb_copy, "label")
+    indent = text[: len(text) - len(text.lstrip())]
+    replace_in(path, label, label[: label.index("label: ") + 7] + "L" * 40)
+    replace_in(path, text, text[: text.index("key_step: ") + 10] + "S" * 54 + f"\n{indent}answer: fact")
+    problems = problems_of(kb_copy)
+    assert len(problems) == 1 and "the summary line 'Found: <label>. Next: <key_step>' is 109 characters" in problems[0]
+
+
 def test_a_check_may_only_name_regions_that_are_joints(kb_copy):
     path, line, text = first_check(kb_copy, "key_step")
     indent = text[: len(text) - len(text.lstrip())]
