@@ -2,8 +2,8 @@
 
 A link check cannot see a site whose search never loads or whose navigation lost the causes. This reads a built
 site folder (MkDocs with Material, or Zensical) and reports, one line each:
-- the search index: present (Material's search/search_index.json or Zensical's search.json), loadable JSON, with
-  entries, and every cause's page in it;
+- the search index: present (Material's search/search_index.json, and the whole index it names, search/kb-index.json,
+  on this site; or Zensical's search.json), loadable JSON, with entries, and every cause's page in it;
 - the navigation: every cause of the site's kb.json linked from the primary navigation of the home page;
 - the page checks: every page carries the Content-Security-Policy that the page checks write only after checking it
   (macros/kb/pagesafety.py, run by the MkDocs hooks): a page without it was never checked;
@@ -43,6 +43,10 @@ def search_problems(site: Path, causes: list[str]) -> list[str]:
     label = index.relative_to(site).as_posix()
     try:
         data = json.loads(index.read_text(encoding="utf-8"))
+        whole = (data.get("config") or {}).get("kb", {}).get("index")
+        if isinstance(whole, str) and not data.get("docs"):  # this site's theme index names where the documents are
+            index, label = site / whole, whole
+            data = json.loads(index.read_text(encoding="utf-8"))
         entries = data.get("docs", data.get("items"))
         locations = {str(entry["location"]).split("#")[0] for entry in entries}
     except (OSError, ValueError, AttributeError, KeyError, TypeError) as exc:

@@ -42,11 +42,18 @@ def test_a_search_index_that_cannot_be_loaded_is_refused(copy):
 
 
 def test_a_cause_missing_from_the_search_index_is_refused(site, copy):
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The theme's index names the whole one (search/kb-index.json), which the worker fetches: it is the one read."""
+    data = json.loads((site / "search" / "kb-index.json").read_text(encoding="utf-8"))
     data["docs"] = [d for d in data["docs"] if not d["location"].startswith("causes/delayed-effect/")]
-    (copy / "search" / "search_index.json").write_text(json.dumps(data), encoding="utf-8")
+    (copy / "search" / "kb-index.json").write_text(json.dumps(data), encoding="utf-8")
     assert site_problems(copy) == [
-        "search/search_index.json: the cause page causes/delayed-effect/ is not in the search index"]
+        "search/kb-index.json: the cause page causes/delayed-effect/ is not in the search index"]
+
+
+def test_a_theme_index_naming_a_missing_whole_index_is_refused(copy):
+    (copy / "search" / "kb-index.json").unlink()
+    [problem] = site_problems(copy)
+    assert problem.startswith("search/kb-index.json: cannot be loaded as a search index (FileNotFoundError")
 
 
 def test_a_cause_missing_from_the_navigation_is_refused(copy):
