@@ -242,7 +242,7 @@ def test_every_entry_links_a_prefilled_report_with_its_id_version_and_address_on
         assert all((ROOT / e.removeprefix(f"{REPOSITORY}/edit/main/")).is_file() for e in edits), page
         checked.add(kind_of(entry).name)
     assert checked >= {"cause", "facet", "faq", "step", "alternative", "condition", "region", "term", "reference",
-                       "red-flag", "site"}
+                       "red-flag", "site", "timeline", "case", "case-step", "aftercare"}
     # No page links a report for an entry it does not hold.
     for page, reports in pages.items():
         held = {e.id for e in kb.entries if source_of(e)[0] == page}
