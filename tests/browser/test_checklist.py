@@ -999,8 +999,10 @@ def test_the_checklist_and_its_note_say_while_the_content_is_a_draft(device, ser
 # --- compact: the knee in a few screens, deep links that say where they went, taps that land -------------
 
 # Issue 27: the knee checklist was 19.0 screens at 390x844 (one 235 px card per item); one row per question brought
-# it to 7.5. The target is 6: the rewritten questions and per-item sites will take it there. It may not grow back.
-KNEE_SCREENS_CEILING = 7.5
+# it to 7.5. Re-measured with the 1.6.0 content merged (issue 26: 47 items and 16 red flags for the knee, was 46 and
+# 15): 7.78 screens, the same layout holding more questions. The target is still 6 and is not met; this ceiling is
+# the measured figure, so that it may not grow back further.
+KNEE_SCREENS_CEILING = 7.8
 
 
 def test_the_knee_checklist_fits_in_its_ceiling_of_phone_screens_with_every_question_shown(browser, server):
