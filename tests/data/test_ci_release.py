@@ -21,8 +21,10 @@ from macros.kb.releases import offline_name
 GIT = ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-c", "commit.gpgsign=false",
        "-c", "init.defaultBranch=main"]
 MAKE_FILES = ("Makefile", "requirements.txt", "pyproject.toml")
-NEW = "1.6.0"
-CHANGED = ("kb/meta.yaml:4: version 1.5.1 was released (releases/1.5.1/) and the KB no longer matches its kb.json: "
+# The project as it stands (its version released) and the next version a pull request gives it.
+CURRENT = yaml.safe_load((ROOT / "kb" / "meta.yaml").read_text(encoding="utf-8"))["version"]
+NEW = f"{CURRENT.split('.')[0]}.{int(CURRENT.split('.')[1]) + 1}.0"
+CHANGED = (f"kb/meta.yaml:4: version {CURRENT} was released (releases/{CURRENT}/) and the KB no longer matches its kb.json: "
            "a release never changes, so give the changed KB a new version here and say what changed in the "
            "changelog; CI releases the new version when the change reaches main")
 CANNOT = ("error: this change cannot be released as it stands: a change of the knowledge base's content needs a new "
@@ -44,7 +46,7 @@ def make(project: Path, target: str, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A repository whose main branch holds the project at 1.5.1 with its releases; a pull request's branch is
+    """A repository whose main branch holds the project at its current version with its releases; a pull request's branch is
     checked out, and origin/main names main as CI's checkout does."""
     path = copy_project(tmp_path / "project")
     for name in MAKE_FILES:
@@ -54,7 +56,7 @@ def project(tmp_path: Path) -> Path:
     (path / "installed").touch()  # newer than the lock: make must not build a virtualenv
     git(path, "init", "-q")
     git(path, "add", "-A")
-    git(path, "commit", "-qm", "The project at 1.5.1, released")
+    git(path, "commit", "-qm", f"The project at {CURRENT}, released")
     git(path, "update-ref", "refs/remotes/origin/main", "HEAD")
     git(path, "checkout", "-qb", "edit-from-the-web")
     return path
@@ -71,7 +73,7 @@ def change_content(project: Path) -> None:
 
 def bump(project: Path, version: str = NEW, changelog: bool = True) -> None:
     meta = project / "kb" / "meta.yaml"
-    text = meta.read_text(encoding="utf-8").replace("version: 1.5.1\n", f"version: {version}\n", 1)
+    text = meta.read_text(encoding="utf-8").replace(f"version: {CURRENT}\n", f"version: {version}\n", 1)
     if changelog:
         text = text.replace("changelog:\n", f'changelog:\n  - version: {version}\n    date: "2026-12-07"\n'
                                             "    changes:\n      - text: The joint infection red flag asks about "
@@ -108,10 +110,10 @@ def test_a_content_change_without_a_new_version_fails_the_pull_requests_check(pr
 def test_a_new_version_passes_the_pull_requests_check(project):
     change_content(project)
     bump(project)
-    commit(project, "Reword the infection question; KB 1.6.0")
+    commit(project, f"Reword the infection question; KB {NEW}")
     result = make(project, "release-check", KB_BASE_REF="origin/main")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "version 1.6.0 is new: CI releases it when this change reaches main"
+    assert result.stdout.splitlines()[-1] == f"version {NEW} is new: CI releases it when this change reaches main"
 
 
 def test_a_change_that_touches_no_released_content_needs_no_version(project):
@@ -124,9 +126,9 @@ def test_a_change_that_touches_no_released_content_needs_no_version(project):
 def test_a_new_version_without_a_changelog_entry_or_older_than_the_base_fails_the_check(project):
     change_content(project)
     bump(project, changelog=False)
-    commit(project, "KB 1.6.0 without saying what changed")
+    commit(project, f"KB {NEW} without saying what changed")
     result = make(project, "release-check", KB_BASE_REF="origin/main")
-    assert result.returncode != 0 and "1.6.0" in result.stderr and "changelog" in result.stderr
+    assert result.returncode != 0 and NEW in result.stderr and "changelog" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -141,14 +143,14 @@ def test_a_base_branch_that_is_not_fetched_fails_the_check_with_how_to_fetch_it(
 def test_ci_releases_a_new_version_with_its_checksums_and_commits_it_then_refuses_to_write_over_it(project, tmp_path):
     change_content(project)
     bump(project)
-    commit(project, "Reword the infection question; KB 1.6.0")
+    commit(project, f"Reword the infection question; KB {NEW}")
     merge_to_main(project)
     merged = git(project, "rev-parse", "HEAD").strip()
     before = sums(project)
     outputs = tmp_path / "github-output"
     result = make(project, "release-ci", GITHUB_OUTPUT=str(outputs))
     assert result.returncode == 0, result.stdout + result.stderr
-    # (c) releases/1.6.0/ with its three files, each listed in SHA256SUMS with its checksum; earlier lines untouched.
+    # (c) releases/<new>/ with its three files, each listed in SHA256SUMS with its checksum; earlier lines untouched.
     folder = project / "releases" / NEW
     names = ["kb.json", "kb.schema.json", offline_name(NEW)]
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)
@@ -161,7 +163,7 @@ def test_ci_releases_a_new_version_with_its_checksums_and_commits_it_then_refuse
     head = git(project, "rev-parse", "HEAD").strip()
     assert git(project, "rev-parse", "HEAD~1").strip() == merged
     assert git(project, "log", "-1", "--format=%an|%s").strip() == \
-        "github-actions[bot]|Release 1.6.0: frozen in releases/ by CI"
+        f"github-actions[bot]|Release {NEW}: frozen in releases/ by CI"
     assert set(git(project, "show", "--name-only", "--format=", "HEAD").split()) == \
         {"releases/SHA256SUMS", *(f"releases/{NEW}/{n}" for n in names)}
     assert git(project, "status", "--porcelain") == ""
@@ -191,7 +193,7 @@ def test_ci_refuses_a_release_folder_that_sha256sums_does_not_list(project):
     bump(project)
     (project / "releases" / NEW).mkdir()
     (project / "releases" / NEW / "kb.json").write_text("{}\n", encoding="utf-8")
-    commit(project, "KB 1.6.0 with a hand-made release folder")
+    commit(project, f"KB {NEW} with a hand-made release folder")
     merge_to_main(project)
     result = make(project, "release-ci")
     assert result.returncode != 0
@@ -202,7 +204,7 @@ def test_ci_refuses_a_release_folder_that_sha256sums_does_not_list(project):
 def test_ci_fails_closed_on_a_shallow_checkout(project, tmp_path):
     change_content(project)
     bump(project)
-    commit(project, "KB 1.6.0")
+    commit(project, f"KB {NEW}")
     merge_to_main(project)
     clone = tmp_path / "shallow"
     git(tmp_path, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1", f"file://{project}", str(clone))
