@@ -984,6 +984,7 @@ def test_the_checklist_and_its_note_say_while_the_content_is_a_draft(device, ser
     assert "records and repeats your answers; it does not score or conclude" in intro
     mark(page, items.a, "likely")
     press_copy(page)
+    expect(page.locator("[data-kb-summary]")).not_to_have_value("")  # drawn on the click, read once it is there
     lines = page.locator("[data-kb-summary]").input_value().splitlines()
     if drafts(kb):
         assert banner.is_visible() and "Draft: not yet clinically reviewed" in banner.inner_text()
