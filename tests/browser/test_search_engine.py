@@ -354,19 +354,24 @@ def test_a_red_flag_that_only_mentions_an_everyday_word_does_not_open_the_result
     assert locations(fracture)[0] == "red-flags/#fracture"
 
 
-def test_the_reader_sees_what_search_read_written_as_text(browser, server):
-    """Typed in the real box: "Showing results for" the corrected query, with what was typed shown as text, never
-    as markup."""
-    ctx = browser.new_context()
+def type_in_search(ctx, server, query):
+    """A new page of the site with query typed into the real search box, once search says what it read."""
     page = ctx.new_page()
     page.goto(server)
     page.evaluate("() => { const toggle = document.getElementById('__search');"
                   " toggle.checked = true; toggle.dispatchEvent(new Event('change')); }")
     box = page.locator("input.md-search__input")
     box.focus()
-    box.press_sequentially("<b>cortizone</b> menicsus", delay=10)
-    notice = page.locator(".kb-search-read")
-    notice.filter(has_text="Showing results for").wait_for(timeout=10_000)
+    box.press_sequentially(query, delay=10)
+    page.locator(".kb-search-read").filter(has_text="Showing results for").wait_for(timeout=10_000)
+    return page
+
+
+def test_the_reader_sees_what_search_read_written_as_text(browser, server):
+    """Typed in the real box: "Showing results for" the corrected query, with what was typed shown as text, never
+    as markup."""
+    ctx = browser.new_context()
+    notice = type_in_search(ctx, server, "<b>cortizone</b> menicsus").locator(".kb-search-read")
     assert "Showing results for <b>corticosteroid</b> meniscus" in notice.inner_text()
     assert notice.locator("b").count() == 0
     ctx.close()
@@ -375,20 +380,8 @@ def test_the_reader_sees_what_search_read_written_as_text(browser, server):
 def test_a_search_in_another_tab_never_changes_what_this_tab_says_it_read(browser, server):
     """The worker's reading reaches every open tab of the site: each tab shows only the reading of its own query."""
     ctx = browser.new_context()
-
-    def search(query):
-        page = ctx.new_page()
-        page.goto(server)
-        page.evaluate("() => { const toggle = document.getElementById('__search');"
-                      " toggle.checked = true; toggle.dispatchEvent(new Event('change')); }")
-        box = page.locator("input.md-search__input")
-        box.focus()
-        box.press_sequentially(query, delay=10)
-        page.locator(".kb-search-read").filter(has_text="Showing results for").wait_for(timeout=10_000)
-        return page
-
-    first = search("cortizone menicsus")
-    second = search("tendon ruptre")
+    first = type_in_search(ctx, server, "cortizone menicsus")
+    second = type_in_search(ctx, server, "tendon ruptre")
     second.locator(".kb-search-read").filter(has_text="rupture").wait_for(timeout=10_000)
     first.wait_for_timeout(300)
     assert "Showing results for corticosteroid meniscus" in first.locator(".kb-search-read").inner_text()
